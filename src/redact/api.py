@@ -1,0 +1,72 @@
+"""The library entry point: `Redactor` detects and redacts texts; `run` (pipeline) does whole folders.
+
+    from redact import Redactor
+    r = Redactor(policy="tags")
+    r.redact(["Maria called from 555-201-3344."])  # ['[PERSON_1] called from [PHONE_1].']
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from redact.config import DetectionConfig
+from redact.detect import Detector
+from redact.errors import ConfigError
+from redact.policy import Policy, load_policy
+from redact.recognizers import Roster
+from redact.spans import Span
+from redact.transform import Replacer
+
+SECRET_ENV = "REDACT_SECRET"
+
+
+def read_secret(secret_file: Path | None = None) -> bytes | None:
+    """The run's secret, from a file or $REDACT_SECRET; never from a command-line argument."""
+    if secret_file is not None:
+        try:
+            secret = Path(secret_file).read_bytes().strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read secret file {secret_file}: {exc.strerror}") from exc
+    else:
+        secret = os.environ.get(SECRET_ENV, "").encode("utf-8").strip()
+    if secret and len(secret) < 16:
+        raise ConfigError("the secret is shorter than 16 bytes", hint="use a long random value")
+    return secret or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides what a run writes; hashed into the manifest for --resume."""
+
+    policy: str = "tags"
+    model: str | None = None
+    config: Path | None = None
+    roster: Path | None = None
+    encoding: str | None = None
+
+
+class Redactor:
+    def __init__(self, policy: Policy | str = "tags", model: str | None = None,
+                 config: DetectionConfig | Path | None = None, roster: Roster | Path | None = None,
+                 secret: bytes | None = None) -> None:
+        self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
+        if self.policy.needs_secret and not secret:
+            raise ConfigError(f"policy {self.policy.name!r} needs a secret",
+                              hint="set REDACT_SECRET or pass --secret-file")
+        if isinstance(roster, (str, Path)):
+            roster = Roster.load(Path(roster))
+        self.detector = Detector(self.policy, model=model, config=config, roster=roster)
+        self.secret = secret
+
+    def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
+        return self.detector.detect(texts)
+
+    def replacer(self) -> Replacer:
+        """A fresh replacer for one document (tag numbers restart per document)."""
+        return Replacer(self.policy, self.secret)
+
+    def redact(self, texts: Sequence[str]) -> list[str]:
+        return [self.replacer()(text, spans) for text, spans in zip(texts, self.detect(texts))]

@@ -1,0 +1,88 @@
+"""Detect stage: batch NER through nlp.pipe, Presidio recognizers on the parsed docs, resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from redact.config import DetectionConfig, load_detection_config
+from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
+from redact.policy import Policy, load_policy
+from redact.recognizers import Roster, build_analyzer, presidio_label_map
+from redact.recognizers.names import NameCueRecognizer
+from redact.resolve import resolve
+from redact.spans import Span
+
+# NER works on pieces of at most this many characters, cut at line breaks; a 50 MB line is cut
+# anywhere. Keeps memory flat and stays under spaCy's max_length.
+CHUNK_CHARS = 100_000
+
+
+def chunk(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pairs covering text, cut after a newline where there is one."""
+    if not text:
+        yield 0, text
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut > start:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
+
+
+class Detector:
+    """Finds identifier spans in texts: the library's detection entry point.
+
+    Loads the spaCy model once; `detect` streams any number of texts through `nlp.pipe`.
+    """
+
+    def __init__(self, policy: Policy | str = "tags", model: str | None = None,
+                 config: DetectionConfig | Path | None = None, roster: Roster | None = None) -> None:
+        use_offline_public_suffix_list()
+        self.config = config if isinstance(config, DetectionConfig) else load_detection_config(config)
+        self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
+        self.model_name = resolve_model_name(self.config, model)
+        self.nlp = load_spacy(self.model_name)
+        self.engine = PreloadedSpacyNlpEngine(self.nlp)
+        self.analyzer = build_analyzer(self.config, self.engine, roster)
+        self.labels = presidio_label_map(self.config)
+        self.entities = sorted({e for r in self.analyzer.registry.recognizers for e in r.supported_entities})
+        self.names = NameCueRecognizer(self.config)
+
+    def _is_name_part(self, word: str) -> bool:
+        return not self.names.is_non_name(word) and (word[0].isupper() or self.names.is_known_name(word))
+
+    def _spans(self, text: str, artifacts, offset: int) -> list[Span]:
+        results = self.analyzer.analyze(text, "en", entities=self.entities, nlp_artifacts=artifacts,
+                                        score_threshold=self.config.threshold)
+        spans = []
+        for r in results:
+            label = self.labels.get(r.entity_type, r.entity_type)
+            source = (r.recognition_metadata or {}).get("recognizer_name", "")
+            spans.append(Span(r.start + offset, r.end + offset, label, float(r.score), source))
+        return spans
+
+    def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
+        """Resolved spans per text, in order, counted under the policy. Streams: nothing is
+        held beyond the current batch."""
+        pieces = ((piece, (n, offset, text)) for n, text in enumerate(texts) for offset, piece in chunk(text))
+        docs = self.nlp.pipe(pieces, as_tuples=True, batch_size=self.config.batch_size)
+        current, current_text, found = None, "", []
+        for doc, (n, offset, text) in docs:
+            if n != current:
+                if current is not None:
+                    yield self._finish(current_text, found)
+                current, current_text, found = n, text, []
+            found += self._spans(doc.text, self.engine.artifact(doc), offset)
+        if current is not None:
+            yield self._finish(current_text, found)
+
+    def _finish(self, text: str, spans: list[Span]) -> list[Span]:
+        spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word)
+        return [s for s in spans if self.policy.counts(s, text)]
+
+    def detect_one(self, text: str) -> list[Span]:
+        return next(iter(self.detect([text])))

@@ -1,0 +1,132 @@
+"""Gold loading and scoring for `redact eval`.
+
+Mention recall is label-blind: a gold mention is caught when every non-space character of it is
+covered by predicted spans of any label. Character precision is the share of predicted
+non-space characters that fall inside some gold mention. F2 weighs recall four times precision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from redact.errors import ConfigError
+
+
+@dataclass
+class GoldDoc:
+    id: str
+    text: str
+    spans: list[dict]
+
+
+@dataclass
+class Score:
+    mentions: int = 0
+    caught: int = 0
+    pred_chars: int = 0
+    pred_chars_correct: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.caught / self.mentions if self.mentions else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.pred_chars_correct / self.pred_chars if self.pred_chars else None
+
+    @property
+    def f2(self) -> float | None:
+        r, p = self.recall, self.precision
+        if r is None or p is None or (4 * p + r) == 0:
+            return None
+        return 5 * p * r / (4 * p + r)
+
+    def to_json(self) -> dict:
+        def rnd(x):
+            return None if x is None else round(x, 4)
+        return {"mentions": self.mentions, "caught": self.caught, "recall": rnd(self.recall),
+                "pred_chars": self.pred_chars, "precision": rnd(self.precision), "f2": rnd(self.f2)}
+
+
+@dataclass
+class Report:
+    overall: Score = field(default_factory=Score)
+    by_label: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    leaks: list[dict] = field(default_factory=list)
+    false_positives: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"overall": self.overall.to_json(),
+                "by_label": {k: v.to_json() for k, v in sorted(self.by_label.items())},
+                "leaks": self.leaks}
+
+
+def read_jsonl(path: Path) -> Iterable[dict]:
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            for n, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:
+                        raise ConfigError(f"{path}: line {n} is not valid JSON") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def load_gold(path: Path) -> list[GoldDoc]:
+    docs = []
+    for n, rec in enumerate(read_jsonl(path), 1):
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or "id" not in rec:
+            raise ConfigError(f"{path}: line {n} needs an id and a text")
+        docs.append(GoldDoc(str(rec["id"]), rec["text"], list(rec.get("spans", []))))
+    return docs
+
+
+def score(gold: list[GoldDoc], predicted: dict[str, list[dict]], with_values: bool = False) -> Report:
+    """Score predicted spans ({id: [{start, end, label}]}) against gold."""
+    report = Report()
+    for doc in gold:
+        preds = predicted.get(doc.id, [])
+        covered = bytearray(len(doc.text) + 1)
+        for p in preds:
+            covered[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
+        in_gold = bytearray(len(doc.text) + 1)
+        for g in doc.spans:
+            in_gold[g["start"]:g["end"]] = b"\x01" * (g["end"] - g["start"])
+        for g in doc.spans:
+            chars = [i for i in range(g["start"], g["end"]) if not doc.text[i].isspace()]
+            caught = all(covered[i] for i in chars)
+            for s in (report.overall, report.by_label[g["label"]]):
+                s.mentions += 1
+                s.caught += caught
+            if not caught:
+                leak = {"id": doc.id, "start": g["start"], "end": g["end"], "label": g["label"]}
+                if with_values:
+                    leak["value"] = doc.text[g["start"]:g["end"]]
+                report.leaks.append(leak)
+        for p in preds:
+            chars = [i for i in range(p["start"], min(p["end"], len(doc.text))) if not doc.text[i].isspace()]
+            right = sum(1 for i in chars if in_gold[i])
+            for s in (report.overall, report.by_label[p["label"]]):
+                s.pred_chars += len(chars)
+                s.pred_chars_correct += right
+            if right < len(chars):
+                fp = {"id": doc.id, "start": p["start"], "end": p["end"], "label": p["label"]}
+                if with_values:
+                    fp["value"] = doc.text[p["start"]:p["end"]]
+                report.false_positives.append(fp)
+    return report
+
+
+def format_table(report: Report) -> str:
+    def cell(x):
+        return "   -  " if x is None else f"{x:6.3f}"
+    rows = [f"{'label':<14}{'mentions':>9}{'caught':>8}  {'recall':>6}  {'c.prec':>6}  {'F2':>6}"]
+    for label, s in [*sorted(report.by_label.items()), ("ALL", report.overall)]:
+        rows.append(f"{label:<14}{s.mentions:>9}{s.caught:>8}  {cell(s.recall)}  {cell(s.precision)}  {cell(s.f2)}")
+    return "\n".join(rows)

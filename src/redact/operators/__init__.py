@@ -1,0 +1,58 @@
+"""Operators: small pure functions that turn one mention into its replacement.
+
+Each operator is registered with a pydantic model of its parameters, checked when a policy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One detected identifier, as an operator sees it."""
+
+    label: str
+    value: str        # the original text
+    entity: str       # linked entity key: all mentions of one person share it
+    index: int        # 1-based number of the entity among this label's entities in the document
+    secret: bytes | None = None
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Operator:
+    fn: Callable[[Mention, BaseModel], str]
+    params: type[BaseModel]
+    keyed: bool = False
+
+
+OPERATORS: dict[str, Operator] = {}
+
+
+def register(name: str, params: type[BaseModel] = NoParams, keyed: bool = False):
+    def wrap(fn: Callable[[Mention, BaseModel], str]):
+        OPERATORS[name] = Operator(fn, params, keyed)
+        return fn
+    return wrap
+
+
+def validate_operator(name: str, params: dict) -> BaseModel:
+    if name not in OPERATORS:
+        raise ValueError(f"unknown operator {name!r} (known: {', '.join(sorted(OPERATORS))})")
+    try:
+        return OPERATORS[name].params.model_validate(params or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ValueError(f"{name}: parameter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+from redact.operators import tag as _tag  # noqa: E402,F401  (registers operators)
+
+KEYED_OPERATORS = frozenset(name for name, op in OPERATORS.items() if op.keyed)

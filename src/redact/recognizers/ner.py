@@ -1,0 +1,86 @@
+"""spaCy NER entities as redact spans, with the noise of a small model on staff notes filtered out."""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from spacy.tokens import Span as SpacySpan
+
+from redact.config import DetectionConfig
+
+MONTH_OR_HOLIDAY = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|thanksgiving|christmas|easter|"
+    r"halloween|new year|independence|memorial day|labor day|veterans day|valentine|juneteenth",
+    re.IGNORECASE)
+# spaCy's OntoNotes DATE covers ages ("34 years old") and durations ("90 days"), which are not dates.
+AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.IGNORECASE)
+DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
+                      r"decades?)\b(?!\s+(?:old))", re.IGNORECASE)
+YEAR_ONLY = re.compile(r"^(?:(?:in|since|the|of|by|around|early|late|mid)\s+)*'?\d{2,4}s?$", re.IGNORECASE)
+LEADING_NOISE = re.compile(r"^(?:the|a|an|my|his|her|their|our)\s+", re.IGNORECASE)
+TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
+
+
+class NerRecognizer(LocalRecognizer):
+    """Maps doc.ents through config.ner, dropping what the small model gets wrong most often."""
+
+    def __init__(self, config: DetectionConfig) -> None:
+        self.sources = config.ner
+        self.lexicon = config.names.lexicon
+        labels = sorted({s.label for s in config.ner.values()} | {"AGE"})
+        super().__init__(supported_entities=labels, name="redact:spacy-ner", supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        if nlp_artifacts is None:
+            return []
+        results = []
+        for ent in nlp_artifacts.tokens.ents:
+            source = self.sources.get(ent.label_)
+            if source is None:
+                continue
+            found = self._judge(ent, source.label)
+            if found is None:
+                continue
+            label, start, end = found
+            if label in entities and end > start:
+                results.append(RecognizerResult(label, start, end, source.score,
+                                                recognition_metadata={"recognizer_name": self.name}))
+        return results
+
+    def _judge(self, ent: SpacySpan, label: str) -> tuple[str, int, int] | None:
+        """The (label, start, end) to report for one entity, or None to drop it."""
+        value = ent.text
+        start = ent.start_char
+        lead = LEADING_NOISE.match(value)
+        if lead and label != "DATE":
+            start += lead.end()
+            value = value[lead.end():]
+        trail = TRAILING_NOISE.search(value)
+        if trail:
+            value = value[:trail.start()]
+        end = start + len(value)
+        lowered = value.lower()
+        if not any(c.isalpha() for c in value) and label != "DATE":
+            return None
+        if label == "DATE":
+            age = AGE_IN_DATE.match(value)
+            if age:
+                return "AGE", start, start + age.end()
+            if YEAR_ONLY.match(value) or DURATION.search(value):
+                return None
+            if not (MONTH_OR_HOLIDAY.search(value) or re.search(r"\d", value)):
+                return None  # today, tomorrow, this afternoon, Tuesday, last week
+            return label, start, end
+        words = [w.strip(".,'’") for w in lowered.split()]
+        noise = self.lexicon.roles | self.lexicon.abbreviations
+        if lowered in noise or all(w in noise or w in self.lexicon.titles for w in words):
+            return None
+        if value.isupper() and len(value.replace(".", "")) <= 4 and label != "PERSON":
+            return None  # BP, CT, OOB, ICU tagged as organisations
+        if label == "PERSON" and value.isupper() and len(value) <= 3:
+            return None
+        return label, start, end

@@ -1,0 +1,89 @@
+"""Span resolution: whole tokens, one span per stretch of text, every mention of a seen name.
+
+Pure functions over (text, spans); no model needed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+from redact.spans import Span
+
+# Labels whose values, once seen, are looked for again everywhere in the document.
+PROPAGATED = ("PERSON", "ORGANIZATION", "LOCATION", "USERNAME", "EMAIL", "ID", "ADDRESS")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Grow each span to whole words, so no fragment of an identifier is left beside a tag."""
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start > 0 and _WORD_CHAR.match(text[start - 1]):
+            start -= 1
+        while end < len(text) and _WORD_CHAR.match(text[end]):
+            end += 1
+        out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
+def merge(spans: Iterable[Span], text: str) -> list[Span]:
+    """Merge overlapping spans (the strongest label wins) and same-label spans separated only by
+    spaces ("Maria" + "Lopez" -> "Maria Lopez"), so one identifier gets one replacement."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[Span] = []
+    for span in ordered:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end:span.start]
+            overlaps = span.start < last.end
+            touching = span.label == last.label and (gap == "" or (gap.isspace() and "\n" not in gap
+                                                                     and len(gap) <= 2))
+            if overlaps or touching:
+                best = max((last, span), key=lambda s: (s.score, s.end - s.start))
+                merged[-1] = Span(last.start, max(last.end, span.end), best.label,
+                                  max(last.score, span.score), best.source)
+                continue
+        merged.append(span)
+    return merged
+
+
+def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
+              is_everyday_word: Callable[[str], bool]) -> list[Span]:
+    """Add every other mention of values already detected in the document.
+
+    Person names contribute each name word too ("Maria Lopez" -> later "maria", "Lopez").
+    Words that are also everyday words (Hope, Will) are only matched in the same case.
+    """
+    terms: dict[str, str] = {}
+    for span in spans:
+        if span.label not in PROPAGATED:
+            continue
+        value = text[span.start:span.end].strip()
+        if len(value) < 2:
+            continue
+        terms.setdefault(value, span.label)
+        if span.label == "PERSON":
+            for word in re.findall(r"[^\W\d_][\w'’-]*", value):
+                word = re.sub(r"['’]s$", "", word)
+                if len(word) >= 2 and is_name_part(word):
+                    terms.setdefault(word, "PERSON")
+    if not terms:
+        return spans
+    found = list(spans)
+    # Longest first so a full name wins over its parts at the same place.
+    for term in sorted(terms, key=len, reverse=True):
+        flags = 0 if is_everyday_word(term) else re.IGNORECASE
+        pattern = re.compile(r"(?<![\w@.])" + re.escape(term) + r"(?![\w@])", flags)
+        for match in pattern.finditer(text):
+            found.append(Span(match.start(), match.end(), terms[term], 0.5, "propagated"))
+    return found
+
+
+def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
+            is_everyday_word: Callable[[str], bool]) -> list[Span]:
+    """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier."""
+    spans = merge(expand_to_tokens(text, spans), text)
+    spans = propagate(text, spans, is_name_part, is_everyday_word)
+    return merge(expand_to_tokens(text, spans), text)
