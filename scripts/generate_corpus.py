@@ -37,9 +37,8 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # importing build_gold must not leave __pycache__ behind
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_gold import MARK, render  # noqa: E402
-
-from faker import Faker  # noqa: E402
+from build_gold import MARK, render
+from faker import Faker
 
 # --------------------------------------------------------------------------- value pools
 

@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.dont_write_bytecode = True  # importing build_gold must not leave __pycache__ behind
 sys.path.insert(0, str(HERE))
-import build_gold  # noqa: E402
+import build_gold
 
 CORPUS = ROOT / "tests/fixtures/corpus"
 HAND_SRC = ROOT / "tests/fixtures/annotated/corpus_hand"

@@ -8,11 +8,11 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator
 
 from redact.api import Redactor
 from redact.errors import ConfigError, InputError

@@ -6,7 +6,7 @@ Pure functions over (text, spans); no model needed.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from redact.spans import Span
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from redact.operators import OPERATORS, Mention, validate_operator
 from redact.policy import Policy

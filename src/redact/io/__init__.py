@@ -3,8 +3,9 @@ and renders the redacted segments back into the same format and shape."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from redact.io import text as _text
 

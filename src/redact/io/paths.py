@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import Callable
 
 from wordfreq import zipf_frequency
 
@@ -22,9 +22,7 @@ def _clean(component: str, is_name: Callable[[str], bool]) -> str:
     """Keep separators and everyday words; collapse anything else (names, digits) into one 'x'."""
     out: list[str] = []
     for piece in _PIECES.findall(component):
-        if piece[0].isalpha() and _safe_word(piece, is_name):
-            out.append(piece)
-        elif not piece[0].isalnum():
+        if piece[0].isalpha() and _safe_word(piece, is_name) or not piece[0].isalnum():
             out.append(piece)
         elif not out or out[-1] != "x":
             out.append("x")

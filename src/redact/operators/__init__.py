@@ -5,8 +5,8 @@ Each operator is registered with a pydantic model of its parameters, checked whe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -53,6 +53,6 @@ def validate_operator(name: str, params: dict) -> BaseModel:
         raise ValueError(f"{name}: parameter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
-from redact.operators import tag as _tag  # noqa: E402,F401  (registers operators)
+from redact.operators import tag as _tag  # noqa: F401  (registers operators)
 
 KEYED_OPERATORS = frozenset(name for name, op in OPERATORS.items() if op.keyed)

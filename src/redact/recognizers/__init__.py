@@ -6,9 +6,8 @@ predefined recognizers are kept where we trust them and their entity types are m
 
 from __future__ import annotations
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, predefined_recognizers
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer import predefined_recognizers
 
 from redact.config import DetectionConfig
 from redact.nlp import PreloadedSpacyNlpEngine
@@ -17,7 +16,7 @@ from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.patterns import organization_recognizer, pattern_recognizers
 from redact.recognizers.roster import Roster, RosterRecognizer
 
-__all__ = ["build_analyzer", "Roster"]
+__all__ = ["Roster", "build_analyzer"]
 
 
 def presidio_label_map(config: DetectionConfig) -> dict[str, str]:

@@ -22,7 +22,7 @@ class Roster:
     variants: frozenset[str]
 
     @classmethod
-    def from_names(cls, rows: list[list[str]]) -> "Roster":
+    def from_names(cls, rows: list[list[str]]) -> Roster:
         variants: set[str] = set()
         for row in rows:
             names = [cell.strip() for cell in row if cell and cell.strip()]
@@ -33,7 +33,7 @@ class Roster:
         return cls(frozenset(v for v in variants if v))
 
     @classmethod
-    def load(cls, path: Path) -> "Roster":
+    def load(cls, path: Path) -> Roster:
         """CSV with a header naming some of NAME_COLUMNS, or plain text with one name per line."""
         try:
             raw = Path(path).read_text(encoding="utf-8-sig")

@@ -1,0 +1,60 @@
+"""`redact eval`: recall and precision against gold annotations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from redact.cli import EXIT_PARTIAL, detection_options, library_errors, progress_bar
+
+
+@click.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Predicted spans JSONL (as written by `redact detect`); default: detect now.")
+@click.option("--min-recall", type=click.FloatRange(0, 1), default=None, help="Exit 1 below this mention recall.")
+@click.option("--min-precision", type=click.FloatRange(0, 1), default=None,
+              help="Exit 1 below this character precision.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the full report as JSON.")
+@click.option("--show-values", is_flag=True, help="Print leaked values (only on synthetic data!).")
+@detection_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@library_errors
+def eval_(gold, pred, min_recall, min_precision, json_out, show_values, policy, model, config_path, roster, quiet):
+    """Score detection against GOLD.jsonl ({"id", "text", "spans": [{"start", "end", "label"}]}).
+
+    Prints mention recall (label-blind), character precision and F2, overall and per label, and
+    the leaked mentions by id and offsets. Exit 1 when recall is below --min-recall.
+    """
+    from redact.evaluate import format_table, load_gold, read_jsonl, score
+
+    docs = load_gold(gold)
+    if pred:
+        predicted = {str(r["id"]): r.get("spans", []) for r in read_jsonl(pred)}
+    else:
+        from redact.api import Redactor
+
+        redactor = Redactor(policy, model=model, config=config_path, roster=roster)
+        predicted = {}
+        with progress_bar(len(docs), "detecting", quiet) as advance:
+            for doc, spans in zip(docs, redactor.detect(d.text for d in docs)):
+                predicted[doc.id] = [s.to_json() for s in spans]
+                advance(1)
+    report = score(docs, predicted, with_values=show_values)
+    click.echo(format_table(report))
+    click.echo(f"\n{len(report.leaks)} leaked mentions")
+    for leak in report.leaks:
+        value = f" {leak['value']!r}" if show_values else ""
+        click.echo(f"  leak {leak['id']} {leak['start']}-{leak['end']} {leak['label']}{value}")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    failed = (min_recall is not None and (report.overall.recall or 0) < min_recall) or \
+             (min_precision is not None and (report.overall.precision or 0) < min_precision)
+    if failed:
+        click.echo(f"redact: recall {report.overall.recall:.4f} / precision {report.overall.precision:.4f} "
+                   "below the required minimum", err=True)
+        sys.exit(EXIT_PARTIAL)
