@@ -77,9 +77,14 @@ class Lexicon(_Strict):
     organizations: tuple[str, ...]
     word_names: frozenset[str]
     not_names: frozenset[str]
+    person_fields: frozenset[str]
+    place_fields: frozenset[str]
+    generic_place_words: frozenset[str]
+    facility_words: frozenset[str]
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
-                     "not_names", mode="before")
+                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
+                     mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         return frozenset(str(w).lower() for w in words)

@@ -14,13 +14,30 @@ from wordfreq import zipf_frequency
 from redact.config import DetectionConfig
 
 # "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:"
+# A line prefix of timestamps and dates: "[00:03:12]", "2/27 7:03pm", "mon 10:41a", "18:06 -".
+STAMP = (r"(?:[\[(][^\]\)\n]{1,32}[\])]|[\d/:.,-]*\d[\d/:.,-]*(?:\s?[ap]\.?m?\.?)?|"
+         r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))")
 SPEAKER = re.compile(
-    r"^[ \t>*-]*(?:[\[(][^\]\)\n]{1,32}[\])][ \t]*(?:-[ \t]*)?|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?[ \t]+(?:-[ \t]*)?)?"
+    r"^[ \t>*-]*(?:" + STAMP + r"[ \t]*(?:-[ \t]*)?){0,3}"
     r"(?P<label>[^\W\d_][\w.'’ -]{0,38}?)"
     r"(?:[ \t]*\((?P<inner>[^)\n]{1,40})\))?[ \t]*:(?!\d)",
     re.MULTILINE)
-LIST_LINE = re.compile(r"^[ \t>*-]*(?P<header>[A-Za-z][A-Za-z -]{1,24}?)[ \t]*:[ \t]*(?P<items>[^\n]+)$",
-                       re.MULTILINE)
+LIST_LINE = re.compile(r"^[ \t>*-]*(?P<header>[A-Za-z][A-Za-z -]{1,24}?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
+                       r"[ \t]*(?P<items>[^\n]*)$", re.MULTILINE)
+BULLET = re.compile(r"[ \t]*(?:[-•*>~]|o(?=\s)|\d{1,2}[.)])[ \t]+(?P<item>[^\n]+)")
+# "Name: Maria Lopez", "Case manager - Dee", "PCP:\tDr. Mai", fields separated by tabs, column
+# gaps, | or ;.
+FIELD = re.compile(r"(?:^|(?<=\t)|(?<= {2})|(?<=[|;]) ?)[ \t>*-]*(?P<field>[A-Za-z][\w/()' -]{0,32}?)[ \t]*"
+                   r"(?:[:=#]|[ \t][-–—][ \t]|\t)[ \t]*(?P<value>[^\n\t|;]+?)(?=\s{2,}|\t|[ \t]?[|;]|[ \t]*$)",
+                   re.MULTILINE)
+CLOSING = re.compile(r"^[ \t]*(?:thanks|thank you|many thanks|sincerely|respectfully|regards|best|warm regards|"
+                     r"kind regards|best regards|warmly|take care|cheers|with gratitude|in service|yours|"
+                     r"yours truly|peace|blessings|love)[ \t]*[,!.-]?[ \t]*\n+(?P<name>[^\n]{2,60})$",
+                     re.MULTILINE | re.IGNORECASE)
+SIGN_OFF = re.compile(r"(?:^|(?<=\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
+                      re.MULTILINE)
+QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[\"”'][ \t]+[A-Z][\w'’-]+")
+DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
@@ -33,7 +50,7 @@ class NameCueRecognizer(LocalRecognizer):
         self.names = config.names
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
-        super().__init__(supported_entities=["PERSON"], name="redact:name-cues", supported_language="en")
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION"], name="redact:name-cues", supported_language="en")
 
     def load(self) -> None:
         pass
@@ -72,10 +89,18 @@ class NameCueRecognizer(LocalRecognizer):
         found: list[tuple[int, int, float]] = []
         found += self._speaker_labels(text)
         found += self._list_items(text)
+        found += self._fields(text)
+        found += self._signatures(text)
+        found += self._delimited_rows(text)
+        found += [(m.start(), m.end(), 0.8) for m in QUOTED_NICKNAME.finditer(text)]
         found += self._after_cue_words(doc)
         found += self._gazetteer(doc)
-        return [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
-                for s, e, score in found if e > s]
+        results = [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
+                   for s, e, score in found if e > s]
+        results += [RecognizerResult("ORGANIZATION", s, e, score,
+                                     recognition_metadata={"recognizer_name": "redact:place-fields"})
+                    for s, e, score in self._place_fields(text) + self._caseless_facilities(doc) if e > s]
+        return results
 
     def _name_words(self, text: str, offset: int, caseless: bool) -> list[tuple[int, int]]:
         """Spans of the name words in a short label ("Dr. Okafor" -> "Okafor")."""
@@ -91,6 +116,7 @@ class NameCueRecognizer(LocalRecognizer):
     def _speaker_labels(self, text: str) -> list[tuple[int, int, float]]:
         matches = list(SPEAKER.finditer(text))
         counts = Counter(m.group("label").strip().lower() for m in matches)
+        transcript = sum(counts.values()) >= 3
         found = []
         for m in matches:
             label = m.group("label").strip()
@@ -102,11 +128,27 @@ class NameCueRecognizer(LocalRecognizer):
                 continue
             known = any(self.is_known_name(w) for w in words)
             repeated = counts[label.lower()] >= 2 and not all(self.is_everyday_word(w) for w in words)
-            if not (known or repeated):
+            # In a transcript, a speaker label that is no everyday word is a name even if heard once.
+            rare = transcript and all(self.is_known_name(w) or _zipf(w.lower()) < 3.5 for w in words)
+            if not (known or repeated or rare):
                 continue
             if not all(w[0].isupper() or w.islower() for w in words):
                 continue
             found += [(s, e, 0.8) for s, e in self._name_words(label, m.start("label"), True)]
+        return found
+
+    def _items(self, text: str, items: str, items_start: int) -> list[tuple[int, int, float]]:
+        """Names in a comma/and-separated list of people."""
+        found = []
+        pos = 0
+        for part in LIST_SPLIT.split(items):
+            idx = items.find(part, pos)
+            pos = idx + len(part)
+            part = re.split(r"\s[-–(:]|\(|\s{2,}", part)[0]
+            if not part or any(c.isdigit() for c in part) or len(part.split()) > 4 or "@" in part:
+                continue
+            found += [(s, e, 0.75) for s, e in self._name_words(part, items_start + idx, True)
+                      if self.looks_like_name(text[s:e], caseless=True)]
         return found
 
     def _list_items(self, text: str) -> list[tuple[int, int, float]]:
@@ -114,15 +156,113 @@ class NameCueRecognizer(LocalRecognizer):
         for m in LIST_LINE.finditer(text):
             if m.group("header").strip().lower() not in self.lex.list_headers:
                 continue
-            items_start = m.start("items")
-            pos = 0
-            for part in LIST_SPLIT.split(m.group("items")):
-                idx = m.group("items").find(part, pos)
-                pos = idx + len(part)
-                if not part or any(c.isdigit() for c in part) or len(part.split()) > 4 or "@" in part:
-                    continue
-                found += [(s, e, 0.75) for s, e in self._name_words(part, items_start + idx, True)
-                          if self.looks_like_name(text[s:e], caseless=True)]
+            if m.group("items").strip():
+                found += self._items(text, m.group("items"), m.start("items"))
+                continue
+            # A header alone on its line: the people follow as bullets, up to a blank line.
+            pos = m.end() + 1
+            while pos < len(text):
+                bullet = BULLET.match(text, pos)
+                if not bullet:
+                    break
+                found += self._items(text, bullet.group("item"), bullet.start("item"))
+                pos = bullet.end() + 1
+        return found
+
+    def _person_value(self, text: str, value: str, start: int, score: float) -> list[tuple[int, int, float]]:
+        value = re.split(r"[<(\[,]|\s[-–—/]\s", value)[0]
+        words = value.split()
+        if not words or len(words) > 5 or any(c.isdigit() or c == "@" for c in value):
+            return []
+        return [(s, e, score) for s, e in self._name_words(value, start, True)
+                if self.looks_like_name(text[s:e], caseless=True) or text[s:e][:1].isupper()
+                or _zipf(text[s:e].lower()) < 3.5]
+
+    def _fields(self, text: str) -> list[tuple[int, int, float]]:
+        found = []
+        for m in FIELD.finditer(text):
+            field = re.sub(r"[_\s]+", " ", m.group("field")).strip().lower()
+            value = m.group("value").strip().strip("\"'“”")
+            if not value:
+                continue
+            start = text.find(value, m.start("value"))
+            if field in self.lex.person_fields:
+                found += self._person_value(text, value, start, 0.7)
+        return found
+
+    def _place_fields(self, text: str) -> list[tuple[int, int, float]]:
+        found = []
+        for m in FIELD.finditer(text):
+            field = re.sub(r"[_\s]+", " ", m.group("field")).strip().lower()
+            value = m.group("value").strip().strip("\"'“”")
+            if value and field in self.lex.place_fields:
+                found += self._place_value(value, text.find(value, m.start("value")))
+        return found
+
+    def _place_value(self, value: str, start: int) -> list[tuple[int, int, float]]:
+        """A named place in a place field; kinds of places ("phone", "the shelter") stay."""
+        value = re.split(r"\s[-–—(]|\(|,\s(?=[A-Z]{2}\b)|\s@\s", value)[0].strip()
+        words = re.findall(r"[\w'’.&-]+", value.lower())
+        if not words or len(words) > 7 or any(c.isdigit() for c in value):
+            return []
+        if all(w in self.lex.generic_place_words or w in self.lex.roles or w in self.lex.abbreviations
+               for w in words):
+            return []
+        lead = re.match(r"(?i)(?:the|a|an)\s+", value)
+        offset = lead.end() if lead else 0
+        return [(start + offset, start + len(value), 0.6)]
+
+    def _caseless_facilities(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """"bridgeway treatment center", "RIVERSIDE METHODIST": case gives no hint, the last word does."""
+        found = []
+        for tok in doc:
+            if tok.lower_ not in self.lex.facility_words or not _caseless(tok):
+                continue
+            start = tok.i
+            while start > 0 and tok.i - start < 4 and doc[start - 1].is_alpha or (
+                    start > 0 and doc[start - 1].text in {"'s", "’s", "&", "'"} and tok.i - start < 4):
+                start -= 1
+            words = doc[start:tok.i]
+            while len(words) and (words[0].lower_ in self.lex.generic_place_words or words[0].is_stop):
+                words = words[1:]
+            if not len(words) or all(w.lower_ in self.lex.generic_place_words for w in words):
+                continue
+            if any(w.lower_ in self.lex.roles or w.lower_ in self.lex.abbreviations for w in words):
+                continue
+            found.append((words[0].idx, tok.idx + len(tok.text), 0.55))
+        return found
+
+    def _signatures(self, text: str) -> list[tuple[int, int, float]]:
+        found = []
+        for m in CLOSING.finditer(text):
+            found += self._person_value(text, m.group("name").strip(), m.start("name") +
+                                        (len(m.group("name")) - len(m.group("name").lstrip())), 0.7)
+        for m in SIGN_OFF.finditer(text):
+            found += self._person_value(text, m.group("name"), m.start("name"), 0.65)
+        return found
+
+    def _delimited_rows(self, text: str) -> list[tuple[int, int, float]]:
+        """Names in fields of delimited rows (attendance exports pasted into notes)."""
+        lines = text.splitlines(keepends=True)
+        delimiter = next((d for d in DELIMITERS
+                          if sum(1 for line in lines if line.count(d) >= 2) >= 2), None)
+        if delimiter is None:
+            return []
+        found, pos = [], 0
+        for line in lines:
+            if line.count(delimiter) >= 2:
+                col = 0
+                for cell in line.rstrip("\n").split(delimiter):
+                    cell_start = pos + col
+                    col += len(cell) + len(delimiter)
+                    words = re.findall(r"[^\W\d_][\w'’.-]*", cell)
+                    if not words or len(words) > 4 or any(c.isdigit() or c == "@" for c in cell):
+                        continue
+                    if not any(self.is_known_name(w) and not self.is_everyday_word(w) for w in words):
+                        continue
+                    found += [(s, e, 0.6) for s, e in self._name_words(cell, cell_start, True)
+                              if self.looks_like_name(text[s:e], caseless=True) or text[s:e][:1].isupper()]
+            pos += len(line)
         return found
 
     def _following_name(self, doc: Doc, i: int, caseless: bool) -> tuple[int, int] | None:
@@ -158,7 +298,15 @@ class NameCueRecognizer(LocalRecognizer):
                 continue
             caseless = _caseless(tok)
             candidate = doc[nxt]
-            if not (candidate.text[:1].isupper() or (caseless and self.is_known_name(candidate.text))):
+            rare = candidate.is_alpha and not candidate.is_stop and _zipf(candidate.lower_) < 4.0
+            if not (candidate.text[:1].isupper() or (caseless and (self.is_known_name(candidate.text)
+                                                                    or (is_title and rare)))):
+                continue
+            if caseless and is_title and rare and not self.is_non_name(candidate.text):
+                end = nxt + 1
+                if end < len(doc) and doc[end].is_alpha and not doc[end].is_stop and _zipf(doc[end].lower_) < 4.0:
+                    end += 1
+                found.append((candidate.idx, doc[end - 1].idx + len(doc[end - 1].text), 0.75))
                 continue
             if candidate.text[:1].isupper() and not is_title and self.is_everyday_word(candidate.text) \
                     and candidate.tag_ not in {"NNP", "NNPS"}:
@@ -186,7 +334,8 @@ class NameCueRecognizer(LocalRecognizer):
             elif text[0].isupper() and not text.isupper():
                 if everyday and (tok.is_sent_start or tok.tag_ not in {"NNP", "NNPS"}):
                     continue
-                if tok.tag_ not in {"NNP", "NNPS"} and tok.is_sent_start:
+                followed_by_verb = tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in {"VBD", "VBZ"}
+                if tok.tag_ not in {"NNP", "NNPS"} and tok.is_sent_start and not (followed_by_verb and not everyday):
                     continue
                 found.append((tok.idx, tok.idx + len(text), 0.5 if everyday else 0.6))
         return found

@@ -18,7 +18,10 @@ AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.I
 DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
                       r"decades?)\b(?!\s+(?:old))", re.IGNORECASE)
 YEAR_ONLY = re.compile(r"^(?:(?:in|since|the|of|by|around|early|late|mid)\s+)*'?\d{2,4}s?$", re.IGNORECASE)
-LEADING_NOISE = re.compile(r"^(?:the|a|an|my|his|her|their|our)\s+", re.IGNORECASE)
+LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]()•*>~-]+\s*(?:[ap]m?\s+)?)+",
+                           re.IGNORECASE)
+# A small model lets entities run across line breaks, tabs, column gaps and field separators.
+BREAK = re.compile(r"\n|\t| {2,}|\s[|;]\s?|\s[-–—]\s")
 TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
 
 
@@ -55,6 +58,9 @@ class NerRecognizer(LocalRecognizer):
         """The (label, start, end) to report for one entity, or None to drop it."""
         value = ent.text
         start = ent.start_char
+        piece = BREAK.search(value)
+        if piece:
+            value = value[:piece.start()]
         lead = LEADING_NOISE.match(value)
         if lead and label != "DATE":
             start += lead.end()
