@@ -64,9 +64,10 @@ class Redactor:
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         return self.detector.detect(texts)
 
-    def replacer(self) -> Replacer:
-        """A fresh replacer for one document (tag numbers restart per document)."""
-        return Replacer(self.policy, self.secret)
+    def replacer(self, record: bool = False) -> Replacer:
+        """A fresh replacer for one document (tag numbers restart per document); record=True keeps
+        what each replacement stands for, for the re-identification key."""
+        return Replacer(self.policy, self.secret, record=record)
 
     def redact(self, texts: Sequence[str]) -> list[str]:
         return [self.replacer()(text, spans) for text, spans in zip(texts, self.detect(texts))]

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from redact.config import Label
+from redact.config import LABELS, Label
 from redact.errors import ConfigError
 from redact.spans import Span
 
@@ -30,6 +30,24 @@ class Policy(BaseModel):
     age_over: int | None = None
     default: OperatorSpec
     operators: dict[Label, OperatorSpec] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_labels(cls, raw: Any) -> Any:
+        # A clearer message than the label pattern's, for the commonest mistake (e.g. NAME for PERSON).
+        if isinstance(raw, dict):
+            labels = list(raw.get("identifiers") or []) + list(raw.get("operators") or {})
+            unknown = sorted({str(x) for x in labels} - set(LABELS))
+            if unknown:
+                raise ValueError(f"unknown label {unknown[0]!r} (known: {', '.join(LABELS)})")
+        return raw
+
+    @model_validator(mode="after")
+    def _operators_are_identifiers(self) -> Policy:
+        extra = sorted(set(self.operators) - self.identifiers)
+        if extra:
+            raise ValueError(f"operator given for {extra[0]}, which is not in identifiers")
+        return self
 
     def operator_for(self, label: str) -> OperatorSpec:
         return self.operators.get(label, self.default)
@@ -72,13 +90,16 @@ def load_policy(name_or_path: str = "tags") -> Policy:
         where = str(path)
     try:
         raw = yaml.safe_load(text)
+        if not isinstance(raw, dict):
+            raise ConfigError(f"policy {where} must be a YAML mapping (name, identifiers, default, ...)")
         policy = Policy.model_validate(raw)
     except yaml.YAMLError as exc:
         raise ConfigError(f"policy {where} is not valid YAML") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid policy {where} at {loc}: {first['msg']}") from exc
+        msg = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"invalid policy {where}" + (f" at {loc}" if loc else "") + f": {msg}") from exc
     from redact.operators import validate_operator
 
     for label, spec in [("default", policy.default), *policy.operators.items()]:

@@ -32,9 +32,12 @@ class Replacer:
     all part of a longer name already seen is linked to that name (the first, when several fit).
     """
 
-    def __init__(self, policy: Policy, secret: bytes | None = None) -> None:
+    def __init__(self, policy: Policy, secret: bytes | None = None, record: bool = False) -> None:
         self.policy = policy
         self.secret = secret
+        # With record=True: replacement -> (label, originals in order), for the re-identification key.
+        self.record = record
+        self.replacements: dict[str, tuple[str, list[str]]] = {}
         self.numbers: dict[str, dict[str, int]] = defaultdict(dict)
         self.full_names: list[tuple[str, frozenset[str]]] = []
         self._operators = {}
@@ -68,8 +71,14 @@ class Replacer:
             per_label = self.numbers[span.label]
             index = per_label.setdefault(key, len(per_label) + 1)
             fn, params = self._operator(span.label)
+            original = text[span.start:span.end]
+            replacement = fn(Mention(span.label, original, key, index, self.secret), params)
+            if self.record:
+                originals = self.replacements.setdefault(replacement, (span.label, []))[1]
+                if original not in originals:
+                    originals.append(original)
             out.append(text[pos:span.start])
-            out.append(fn(Mention(span.label, text[span.start:span.end], key, index, self.secret), params))
+            out.append(replacement)
             pos = span.end
         out.append(text[pos:])
         return "".join(out)

@@ -43,6 +43,12 @@ def register(name: str, params: type[BaseModel] = NoParams, keyed: bool = False)
     return wrap
 
 
+def fallback_tag(mention: Mention) -> str:
+    """The tag an operator falls back to when it cannot make a safe replacement; never the value."""
+    tag = f"[{mention.label}]"
+    return tag if tag != mention.value else "[REDACTED]"
+
+
 def validate_operator(name: str, params: dict) -> BaseModel:
     if name not in OPERATORS:
         raise ValueError(f"unknown operator {name!r} (known: {', '.join(sorted(OPERATORS))})")
@@ -50,9 +56,16 @@ def validate_operator(name: str, params: dict) -> BaseModel:
         return OPERATORS[name].params.model_validate(params or {})
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ValueError(f"{name}: parameter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        loc = ".".join(map(str, first["loc"]))
+        msg = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"{name}: " + (f"parameter {loc}: " if loc else "") + msg) from None
 
 
-from redact.operators import tag as _tag  # noqa: F401  (registers operators)
+from redact.operators import date_shift as _date_shift  # noqa: E402,F401  (these register operators)
+from redact.operators import generalize as _generalize  # noqa: E402,F401
+from redact.operators import hmac_pseudonym as _hmac  # noqa: E402,F401
+from redact.operators import mask as _mask  # noqa: E402,F401
+from redact.operators import surrogate as _surrogate  # noqa: E402,F401
+from redact.operators import tag as _tag  # noqa: E402,F401
 
 KEYED_OPERATORS = frozenset(name for name, op in OPERATORS.items() if op.keyed)
