@@ -1,0 +1,120 @@
+"""`redact stats`: aggregate counts safe to publish, from a table or a run's output folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from redact.cli import detection_options, library_errors, progress_bar
+
+DEFAULT_K = 11  # mirrors redact.stats.DEFAULT_K without importing pandas-using code for --help
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--by", "by", multiple=True, metavar="COLUMN",
+              help="Group by this column (repeat; at most two levels are laid out as rows x columns, "
+                   "further ones are combined into the columns). 'month' is derived from --date-column.")
+@click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
+              help="Free-text column: its words are counted, and its identifiers with --detect (repeat).")
+@click.option("--date-column", metavar="COLUMN",
+              help="Date column; published only coarsened to --grain, and usable as --by month.")
+@click.option("--grain", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True,
+              help="How coarse published dates are; also the name of the derived --by column.")
+@click.option("--participant-column", metavar="COLUMN",
+              help="Participant id column: distinct participants are counted through keyed HMAC "
+                   "pseudonyms (needs a secret); ids are never written.")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the secret for participant pseudonyms (else $REDACT_SECRET).")
+@click.option("--detect", "run_detection", is_flag=True,
+              help="Run identifier detection on the --text-column values and count identifiers per type.")
+@detection_options
+@click.option("--k", "k", type=click.IntRange(2), default=DEFAULT_K, show_default=True,
+              help="Suppress every count below k (and the cells needed to protect them).")
+@click.option("--epsilon", type=click.FloatRange(0, min_open=True), default=None,
+              help="Add differential-privacy noise (OpenDP, discrete Laplace) with this total epsilon, "
+                   "split evenly across measures; suppression still applies after the noise.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Write stats.json, stats.csv and report.html into this folder (else JSON or CSV to stdout).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="What to print on stdout when --out is not given.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@library_errors
+def stats(source, by, text_columns, date_column, grain, participant_column, secret_file, run_detection,
+          policy, model, config_path, roster, k, epsilon, out, fmt, quiet):
+    """Counts per group from SOURCE, with small cells suppressed.
+
+    SOURCE is a table (CSV, TSV, XLSX, Parquet, JSONL; one row per note or session) or a
+    `redact run` output folder (its manifest.jsonl; group by status, folder or format).
+    Publishes documents, words, identifiers per type and distinct participants per group and
+    totals; every count below --k is suppressed, plus complementary cells so none can be
+    recovered from the totals. Exit 0 on success, 2 on a usage or configuration error.
+    """
+    from redact.api import read_secret
+    from redact.stats import Prepare, prepare, read_run, read_table, tabulate
+
+    if source.is_dir():
+        if text_columns or run_detection or participant_column or date_column:
+            raise click.UsageError("a run folder has counts only: --text-column, --detect, "
+                                   "--participant-column and --date-column apply to tables")
+        frame = read_run(source)
+        missing = [b for b in by if b not in frame]
+        if missing:
+            raise click.UsageError(f"a run folder can be grouped by status, folder or format, not {missing[0]!r}")
+        kind = "run"
+    else:
+        frame = read_table(source)
+        secret = read_secret(secret_file) if participant_column else None
+        detect = None
+        if run_detection:
+            from redact.api import Redactor
+
+            detect = _detector(Redactor(policy, model=model, config=config_path, roster=roster), len(frame),
+                               len(text_columns), quiet)
+        frame, by = prepare(frame, Prepare(by=by, text_columns=text_columns, date_column=date_column, grain=grain,
+                                           participant_column=participant_column, secret=secret, k=k,
+                                           detect=detect))
+        kind = "table"
+    release = tabulate(frame, by, k=k, epsilon=epsilon)
+    # The source is described by kind only: a file name can itself hold a name.
+    release.source = {"kind": kind, "rows_counted": "see measure 'documents' (suppressed when small)"}
+    payload = release.to_json()
+    time_column = grain if date_column and grain in by else None
+    if out:
+        _write(out, payload, time_column)
+        if not quiet:
+            s = payload["suppression"]
+            click.echo(f"{len(payload['cells'])} cells, {s['primary']} suppressed as small, {s['complementary']} "
+                       f"to protect them -> {out}", err=True)
+    elif fmt == "csv":
+        click.echo(_csv(payload), nl=False)
+    else:
+        click.echo(json.dumps(payload, indent=2))
+
+
+def _detector(redactor, rows: int, columns: int, quiet: bool):
+    """Redactor.detect with a progress bar over every text of every column."""
+    def detect(texts):
+        with progress_bar(rows * columns, "detecting", quiet) as advance:
+            for spans in redactor.detect(texts):
+                advance(1)
+                yield spans
+    return detect
+
+
+def _csv(payload: dict) -> str:
+    import pandas as pd
+
+    columns = ["measure", *payload["by"], "value", "cell_status"]
+    return pd.DataFrame(payload["cells"], columns=columns).astype({"value": "Int64"}).to_csv(index=False)
+
+
+def _write(out: Path, payload: dict, time_column: str | None) -> None:
+    from redact.report import render
+
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (out / "stats.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    (out / "stats.csv").write_text(_csv(payload), encoding="utf-8")
+    (out / "report.html").write_text(render(payload, time_column), encoding="utf-8")
