@@ -1,0 +1,545 @@
+"""Tabular exports: CSV, TSV and JSONL (streamed in chunks), XLSX and Parquet (whole), via pandas.
+
+Each column gets a role (see redact.tables): free text is redacted through detection a whole
+column at a time, ids become keyed pseudonyms, dates are coarsened or shifted, dropped columns go,
+the rest is kept as is. A column with no role whose header or sampled values look like a direct
+identifier is redacted as text and reported by name (fail closed). Row count, row order, column
+order (minus dropped) and untouched values are kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from redact.errors import InputError
+from redact.spans import Span
+from redact.tables import ColumnRoles, TableConfig, pseudonymise_id, shift_days
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from redact.io import Session
+
+# Rows per chunk: memory stays flat whatever the file size; a chunk is one detection batch.
+CHUNK_ROWS = 2000
+# Distinct values per unlabelled column run through detection to decide whether it holds identifiers.
+SAMPLE_VALUES = 30
+# Share of sampled values with a detected identifier at which a column is redacted as text.
+FLAG_SHARE = 0.1
+# Header words that say a column holds direct identifiers ("first_name", "PatientDOB", "e-mail").
+HEADER_WORDS = frozenset({
+    "name", "names", "firstname", "lastname", "fullname", "surname", "forename", "nickname",
+    "dob", "birth", "birthdate", "birthday", "phone", "telephone", "tel", "mobile", "cell", "fax",
+    "email", "mail", "address", "addr", "street", "zip", "zipcode", "postcode", "postal", "ssn",
+    "mrn", "medicaid", "medicare", "license", "plate", "username", "handle", "ip",
+})
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+# Header words of columns that hold people's names (their values become the table's own roster).
+NAME_WORDS = frozenset({"name", "names", "firstname", "lastname", "fullname", "surname", "forename", "nickname"})
+WHOLE_VALUE_SHARE = 0.8
+# Shorter words of a roster name ("Al", "Jo") are matched only as part of the full name.
+NAME_MIN_CHARS = 3
+
+
+def header_words(header: str) -> set[str]:
+    """'PatientDOB' -> {patient, dob}; 'first_name' -> {first, name, firstname}."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", str(header)))
+    words = [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+def header_says_identifier(header: str) -> bool:
+    return bool(header_words(header) & HEADER_WORDS)
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _has_text(series: pd.Series) -> pd.Series:
+    return series.notna() & series.map(lambda v: cell_text(v).strip() != "" if v is not None else False)
+
+
+@dataclass
+class Plan:
+    """The role of every column of one table, decided on its first chunk."""
+
+    roles: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)   # columns whose values are whole identifiers
+
+
+def plan_columns(frame: pd.DataFrame, roles: ColumnRoles, session: Session) -> Plan:
+    """Configured roles, plus the fail-closed check of every column without one."""
+    configured = roles.role_of()
+    plan = Plan({})
+    unlabelled = []
+    for position, column in enumerate(frame.columns, 1):
+        role = configured.get(str(column))
+        if role:
+            plan.roles[column] = role
+        elif header_says_identifier(column):
+            plan.roles[column] = "text"
+            if header_words(column) & NAME_WORDS:
+                plan.people.add(column)
+            plan.notes.append(f"column {position} ({column!r}) redacted as text: its header names an identifier")
+        else:
+            plan.roles[column] = "keep"
+            unlabelled.append((position, column))
+    samples = []
+    for _, column in unlabelled:
+        series = frame[column]
+        values = series[_has_text(series)].map(cell_text).drop_duplicates().head(SAMPLE_VALUES).tolist()
+        samples.append(values)
+    found = session.detect([v for values in samples for v in values])
+    at = 0
+    for (position, column), values in zip(unlabelled, samples):
+        sample = found[at:at + len(values)]
+        at += len(values)
+        hits = sum(bool(spans) for spans in sample)
+        # Values that are an identifier from end to end (a name, an e-mail), not text mentioning one.
+        whole = sum(sum(s.end - s.start for s in spans) >= WHOLE_VALUE_SHARE * len(value.strip())
+                    for value, spans in zip(values, sample))
+        if values and hits / len(values) >= FLAG_SHARE:
+            plan.roles[column] = "text"
+            plan.notes.append(f"column {position} ({column!r}) redacted as text: {hits} of {len(values)} "
+                              "sampled values look like identifiers")
+            if whole * 2 >= len(values):
+                plan.people.add(column)   # names, whatever NER labels them: a roster for the text cells
+    return plan
+
+
+@dataclass
+class TableRules:
+    """What a table's transform needs besides its plan."""
+
+    roles: ColumnRoles
+    secret: bytes | None
+
+
+def transform(frame: pd.DataFrame, plan: Plan, rules: TableRules, session: Session) -> pd.DataFrame:
+    """A new frame: dropped columns removed, text redacted (all text cells of the chunk in one
+    detection batch), ids pseudonymised, dates coarsened or shifted, the rest untouched."""
+    import pandas as pd
+
+    out = frame.drop(columns=[c for c, r in plan.roles.items() if r == "drop"])
+    jobs: list[tuple[str, pd.Index]] = []   # text cells to redact, column by column
+    cells: list[str] = []
+
+    def redact_as_text(column: str, index: pd.Index) -> None:
+        jobs.append((column, index))
+        cells.extend(out.loc[index, column].map(cell_text).tolist())
+
+    replaced: dict[str, pd.Series] = {}
+    for column in out.columns:
+        role = plan.roles.get(column, "keep")
+        series = out[column]
+        present = _has_text(series)
+        if role == "text":
+            redact_as_text(column, series.index[present])
+        elif role == "id":
+            values = series[present].map(cell_text).map(str.strip)
+            pseudonyms = {v: pseudonymise_id(v, rules.secret) for v in values.unique()}
+            replaced[column] = values.map(pseudonyms)
+        elif role == "date":
+            dates, unparsed = _dates(series[present], rules)
+            replaced[column] = dates
+            redact_as_text(column, unparsed)
+    names = _names(frame, plan)
+    spans = [with_names(text, found, names) for text, found in zip(cells, session.detect(cells))]
+    redacted = iter([session.replace(text, found) for text, found in zip(cells, spans)])
+    for column, index in jobs:
+        values = pd.Series([next(redacted) for _ in range(len(index))], index=index, dtype=object)
+        replaced[column] = pd.concat([replaced[column], values]) if column in replaced else values
+    for column, values in replaced.items():
+        original = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype) and original.dtype == values.dtype:
+            new = original.copy()
+        else:
+            new = original.astype(object)
+        new.loc[values.index] = values
+        if pd.api.types.is_string_dtype(original.dtype) and original.dtype != object:
+            new = new.astype(original.dtype)   # CSV text columns stay text
+        out[column] = new
+    return out
+
+
+def _names(frame: pd.DataFrame, plan: Plan) -> re.Pattern | None:
+    """The names in this chunk's id and people columns, and each of their words, as one pattern:
+    a table is its own roster ("Faith Mbeki" in `participant` finds "Faith" in `note`)."""
+    columns = [c for c, r in plan.roles.items() if r == "id" or c in plan.people]
+    words: set[str] = set()
+    for column in columns:
+        for value in frame[column].dropna().map(cell_text).unique():
+            value = " ".join(value.split())
+            parts = [w for w in re.findall(r"[^\W\d_][\w'’-]*", value) if len(w) >= NAME_MIN_CHARS]
+            if parts:
+                words.add(value)
+                words.update(parts)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@.])(?:{alternatives})(?![\w@])")
+
+
+def with_names(text: str, spans: list[Span], names: re.Pattern | None) -> list[Span]:
+    """Detected spans plus PERSON spans for table-roster names they do not already cover."""
+    if names is None:
+        return spans
+    extra = [Span(m.start(), m.end(), "PERSON", 1.0, "redact:table-roster") for m in names.finditer(text)
+             if not any(s.start < m.end() and m.start() < s.end for s in spans)]
+    return sorted(spans + extra) if extra else spans
+
+
+def _dates(series: pd.Series, rules: TableRules) -> tuple[pd.Series, pd.Index]:
+    """(coarsened or shifted dates, index of values that are not dates); never the original value."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        parsed = series
+    else:
+        try:
+            parsed = pd.to_datetime(series.map(cell_text), errors="coerce", format="mixed")
+        except (ValueError, TypeError, OverflowError):   # e.g. mixed time zones: treat all as text
+            return series.iloc[0:0], series.index
+    ok = parsed.notna()
+    good = parsed[ok]
+    if rules.roles.mode == "month":
+        out = good.dt.strftime("%Y-%m")
+    else:
+        shifted = good + pd.Timedelta(days=shift_days(rules.secret))
+        out = shifted if pd.api.types.is_datetime64_any_dtype(series.dtype) else shifted.dt.strftime("%Y-%m-%d")
+    return out, series.index[~ok]
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+class TableDocument:
+    """A table read in chunks and written chunk by chunk through the same plan and replacer."""
+
+    def __init__(self, chunks: Callable[[], Iterator[pd.DataFrame]], writer: ChunkWriter,
+                 rules: TableRules, encoding: str | None) -> None:
+        self.chunks = chunks
+        self.writer = writer
+        self.rules = rules
+        self.encoding = encoding
+        self.notes: list[str] = []
+
+    def write(self, sink: BinaryIO, session: Session) -> None:
+        plan = None
+        with self.writer(sink) as put:
+            for chunk in self.chunks():
+                if plan is None:
+                    plan = plan_columns(chunk, self.rules.roles, session)
+                    self.notes = plan.notes
+                put(transform(chunk, plan, self.rules, session), chunk)
+
+
+ChunkWriter = Callable[[BinaryIO], Any]   # context manager yielding put(out_frame, in_frame)
+
+
+def sniff_encoding(path: Path, fallback: str | None) -> str:
+    """The text encoding of a file, checked over the whole file in blocks (memory stays flat)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := handle.read(1 << 20):
+                if b"\x00" in block:
+                    raise InputError("binary file (contains NUL bytes)")
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            if fallback:
+                try:
+                    codecs.lookup(fallback)
+                    return fallback
+                except LookupError:
+                    pass
+            raise InputError("not valid UTF-8", hint="pass --encoding with the file's encoding") from None
+
+
+def _out_encoding(encoding: str) -> str:
+    return encoding if encoding in {"utf-8", "utf-8-sig", "utf-16"} else "utf-8"
+
+
+class _TextSink:
+    """A text wrapper over the binary sink that leaves the sink open."""
+
+    def __init__(self, sink: BinaryIO, encoding: str) -> None:
+        self.text = io.TextIOWrapper(sink, encoding=_out_encoding(encoding), newline="")
+
+    def __enter__(self) -> io.TextIOWrapper:
+        return self.text
+
+    def __exit__(self, *exc) -> None:
+        self.text.flush()
+        self.text.detach()
+
+
+# --- CSV / TSV -------------------------------------------------------------------------------------
+
+def _csv_chunks(path: Path, encoding: str, sep: str) -> Iterator[pd.DataFrame]:
+    """Strict parsing (csv module): a row with more or fewer fields than the header, or an
+    unterminated quote, is an InputError naming the line, never the content."""
+    import pandas as pd
+
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    kind = "TSV" if sep == "\t" else "CSV"
+    with path.open("r", encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep, strict=True)
+        try:
+            header = next(reader, None)
+            if not header:
+                raise InputError(f"malformed {kind}: no header row")
+            if len(set(header)) != len(header):
+                raise InputError(f"malformed {kind}: duplicate column headers")
+            first = True
+            while True:
+                rows = list(islice(reader, CHUNK_ROWS))
+                for offset, row in enumerate(rows):
+                    if len(row) != len(header):
+                        raise InputError(f"malformed {kind}: a row has {len(row)} fields, the header "
+                                         f"{len(header)} (line {_line_number(reader, len(rows), offset)})")
+                if not rows and not first:
+                    return
+                first = False
+                yield pd.DataFrame(rows, columns=header, dtype="str")
+                if len(rows) < CHUNK_ROWS:
+                    return
+        except csv.Error as exc:
+            problem = "unterminated quoted field" if "end of data" in str(exc) else "bad quoting"
+            raise InputError(f"malformed {kind}: {problem} (near line {reader.line_num})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"not valid {encoding}", hint="pass --encoding with the file's encoding") from None
+
+
+def _line_number(reader, rows_read: int, offset: int) -> int:
+    # reader.line_num is the line reached after the whole chunk (exact unless quoted fields span lines).
+    return reader.line_num - (rows_read - 1 - offset)
+
+
+def _newline(path: Path) -> str:
+    with path.open("rb") as handle:
+        return "\r\n" if b"\r\n" in handle.read(1 << 16) else "\n"
+
+
+def _csv_writer(sep: str, encoding: str, newline: str):
+    class Writer:
+        def __init__(self, sink: BinaryIO) -> None:
+            self.sink = _TextSink(sink, encoding)
+
+        def __enter__(self):
+            text = self.sink.__enter__()
+            state = {"header": True}
+
+            def put(out: pd.DataFrame, _: pd.DataFrame) -> None:
+                out.to_csv(text, sep=sep, index=False, header=state["header"], lineterminator=newline)
+                state["header"] = False
+            return put
+
+        def __exit__(self, *exc) -> None:
+            self.sink.__exit__(*exc)
+    return Writer
+
+
+@dataclass(frozen=True)
+class DelimitedFormat:
+    name: str
+    suffixes: tuple[str, ...]
+    sep: str
+
+    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
+        encoding = sniff_encoding(path, options.encoding)
+        return TableDocument(lambda: _csv_chunks(path, encoding, self.sep),
+                             _csv_writer(self.sep, encoding, _newline(path)), _rules(rel, options), encoding)
+
+
+# --- JSONL -----------------------------------------------------------------------------------------
+
+def _jsonl_chunks(path: Path, encoding: str, records: list) -> Iterator[pd.DataFrame]:
+    """Frames of CHUNK_ROWS records; `records` receives each chunk's original dicts, so untouched
+    values are written back with their own JSON types and keys in their own order."""
+    import pandas as pd
+
+    with path.open("r", encoding=encoding) as handle:
+        numbered = ((n, line) for n, line in enumerate(handle, 1) if line.strip())
+        try:
+            while batch := list(islice(numbered, CHUNK_ROWS)):
+                records.clear()
+                for n, line in batch:
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError:
+                        raise InputError(f"malformed JSONL: line {n} is not valid JSON") from None
+                    if not isinstance(record, dict):
+                        raise InputError(f"malformed JSONL: line {n} is not a JSON object")
+                    records.append(record)
+                columns = list(dict.fromkeys(k for r in records for k in r))
+                yield pd.DataFrame.from_records(records, columns=columns).astype(object)
+        except UnicodeDecodeError:
+            raise InputError(f"not valid {encoding}", hint="pass --encoding with the file's encoding") from None
+
+
+def _jsonl_writer(encoding: str, records: list):
+    class Writer:
+        def __init__(self, sink: BinaryIO) -> None:
+            self.sink = _TextSink(sink, encoding)
+
+        def __enter__(self):
+            text = self.sink.__enter__()
+
+            def put(out: pd.DataFrame, before: pd.DataFrame) -> None:
+                changed = [c for c in out.columns if not out[c].equals(before[c])]
+                new = out[changed].to_dict("records") if changed else [{}] * len(out)
+                for record, values in zip(records, new):
+                    line = {k: (_json_value(values[k]) if k in values else v)
+                            for k, v in record.items() if k in out.columns}
+                    text.write(json.dumps(line, ensure_ascii=False) + "\n")
+            return put
+
+        def __exit__(self, *exc) -> None:
+            self.sink.__exit__(*exc)
+    return Writer
+
+
+def _json_value(value: Any) -> Any:
+    import pandas as pd
+
+    if isinstance(value, float) and value != value:   # NaN
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class JsonlFormat:
+    name: str = "jsonl"
+    suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
+
+    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
+        encoding = sniff_encoding(path, options.encoding)
+        records: list[dict] = []
+        return TableDocument(lambda: _jsonl_chunks(path, encoding, records), _jsonl_writer(encoding, records),
+                             _rules(rel, options), encoding)
+
+
+# --- XLSX and Parquet (read whole: they are compressed containers) ---------------------------------
+
+class _BytesWriter:
+    """Collects whole frames, then renders them into the sink at the end."""
+
+    def __init__(self, sink: BinaryIO, render: Callable[[list[pd.DataFrame], BinaryIO], None]) -> None:
+        self.sink, self.render, self.frames = sink, render, []
+
+    def __enter__(self):
+        return lambda out, _: self.frames.append(out)
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.render(self.frames, self.sink)
+
+
+class XlsxDocument:
+    """Every sheet is a table with the same column roles; a sheet name that contains a detected
+    identifier becomes "SheetN"."""
+
+    encoding = None
+
+    def __init__(self, path: Path, rules: TableRules) -> None:
+        self.path = path
+        self.rules = rules
+        self.notes: list[str] = []
+
+    def _read(self) -> dict[str, pd.DataFrame]:
+        import pandas as pd
+
+        try:
+            with warnings.catch_warnings():   # openpyxl warns about features it drops
+                warnings.simplefilter("ignore")
+                return pd.read_excel(self.path, sheet_name=None, engine="openpyxl")
+        except Exception:   # zip, XML and openpyxl errors alike; their messages may quote cells
+            raise InputError("corrupt or unreadable XLSX workbook") from None
+
+    def write(self, sink: BinaryIO, session: Session) -> None:
+        import pandas as pd
+
+        book = self._read()
+        frames = []
+        for frame in book.values():
+            plan = plan_columns(frame, self.rules.roles, session)
+            self.notes += [n for n in plan.notes if n not in self.notes]
+            frames.append(transform(frame, plan, self.rules, session))
+        names = [name if not spans else f"Sheet{i}"
+                 for i, (name, spans) in enumerate(zip(book, session.detect(list(book))), 1)]
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for name, frame in zip(names, frames):
+                frame.to_excel(writer, sheet_name=name, index=False)
+        sink.write(buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class XlsxFormat:
+    name: str = "xlsx"
+    suffixes: tuple[str, ...] = (".xlsx",)
+
+    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
+        return XlsxDocument(path, _rules(rel, options))
+
+
+def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
+    import pandas as pd
+
+    try:
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except Exception:
+        raise InputError("corrupt or unreadable Parquet file") from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()   # a stored index is data too: it goes through the column roles
+    yield frame
+
+
+def _parquet_render(frames: list[pd.DataFrame], sink: BinaryIO) -> None:
+    buffer = io.BytesIO()
+    frames[0].to_parquet(buffer, engine="pyarrow", index=False)
+    sink.write(buffer.getvalue())
+
+
+@dataclass(frozen=True)
+class ParquetFormat:
+    name: str = "parquet"
+    suffixes: tuple[str, ...] = (".parquet",)
+
+    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
+        return TableDocument(lambda: _parquet_chunks(path), lambda sink: _BytesWriter(sink, _parquet_render),
+                             _rules(rel, options), None)
+
+
+def _rules(rel: PurePosixPath, options) -> TableRules:
+    tables: TableConfig = getattr(options, "tables", None) or TableConfig()
+    return TableRules(tables.roles_for(rel), getattr(options, "secret", None))
+
+
+FORMATS = [DelimitedFormat("csv", (".csv",), ","), DelimitedFormat("tsv", (".tsv", ".tab"), "\t"),
+           JsonlFormat(), XlsxFormat(), ParquetFormat()]
+
