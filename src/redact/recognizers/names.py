@@ -4,6 +4,7 @@ census-name gazetteer gated by capitalisation, part of speech and everyday-word 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
@@ -348,20 +349,29 @@ def _zipf(word: str) -> float:
 
 def _caseless(tok: Token) -> bool:
     """True when the token's line carries no case information (all lower or all upper)."""
-    doc = tok.doc
-    text = doc.text
-    start = text.rfind("\n", 0, tok.idx) + 1
-    end = text.find("\n", tok.idx)
-    line = text[start: end if end != -1 else len(text)]
-    return _line_is_caseless(line)
+    starts, flags = _line_cases(tok.doc)
+    return flags[bisect_right(starts, tok.idx) - 1]
 
 
-@lru_cache(maxsize=4096)
+def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
+    """Line start offsets and caseless flags of a doc, computed once per doc (long lines are
+    common in exports, so nothing here may be quadratic)."""
+    cached = doc.user_data.get("redact_line_cases")
+    if cached is None:
+        starts, flags, pos = [], [], 0
+        for line in doc.text.split("\n"):
+            starts.append(pos)
+            flags.append(_line_is_caseless(line))
+            pos += len(line) + 1
+        cached = doc.user_data["redact_line_cases"] = (starts, flags)
+    return cached
+
+
 def _line_is_caseless(line: str) -> bool:
     # Ignore a leading speaker label or timestamp, which are often upper case on their own.
     body = line.split(":", 1)[1] if ":" in line[:40] else line
-    letters = [c for c in body if c.isalpha()]
-    if len(letters) < 8:
+    letters = sum(c.isalpha() for c in body)
+    if letters < 8:
         return False
-    upper = sum(c.isupper() for c in letters)
-    return upper <= max(1, len(letters) // 60) or upper >= len(letters) * 0.9
+    upper = sum(c.isupper() for c in body)
+    return upper <= max(1, letters // 60) or upper >= letters * 0.9

@@ -1,0 +1,87 @@
+"""`redact verify`: residual identifiers in an export, by offset and label, never by value."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import SAMPLE_DATA
+
+from redact.spans import Span
+from redact.verify import MASK_CHAR, mask_placeholders, residuals
+
+# Sample files whose export the current detector leaves clean (see the report for the others).
+CLEAN = ["notes/group_chat_export.txt", "notes/referral_letter_vocational.txt",
+         "transcripts/peer_line_call_0308.txt"]
+PLANTED = "Rosalind Featherstone-Quigley"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from redact.cli import main
+
+    root = tmp_path_factory.mktemp("verify")
+    src = root / "in"
+    for rel in CLEAN:
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLE_DATA / rel, src / rel)
+    out = root / "out"
+    result = CliRunner().invoke(main, ["run", str(src), "--out", str(out), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_clean_export_passes(export, cli, tmp_path):
+    result = cli(["verify", export, "--json", tmp_path / "report.json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["clean"] and report["files_checked"] == len(CLEAN) and report["findings"] == 0
+
+
+def test_planted_identifier_found_not_printed(export, cli, tmp_path):
+    planted = tmp_path / "planted"
+    shutil.copytree(export, planted)
+    line = json.loads((planted / "manifest.jsonl").read_text().splitlines()[0])
+    target = planted / line["output"]
+    text = target.read_text()
+    target.write_text(text + f"\nFollow-up call with Dr. {PLANTED} about the plan.\n")
+    roster = tmp_path / "roster.txt"
+    roster.write_text(PLANTED + "\n")
+    result = cli(["verify", planted, "--roster", roster])
+    assert result.exit_code == 1
+    assert f"{line['output']}: 1 residual" in result.output or f"{line['output']}: 2 residuals" in result.output
+    import re
+
+    starts = [int(m) for m in re.findall(r":(\d+)-\d+ PERSON", result.output)]
+    assert any(s >= len(text) for s in starts)  # offsets into the exported file
+    for word in ["Rosalind", "Featherstone", "Quigley"]:
+        assert word.lower() not in result.output.lower()
+
+
+def test_missing_output_and_unreadable_file_fail_closed(export, cli, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(export, broken)
+    line = json.loads((broken / "manifest.jsonl").read_text().splitlines()[0])
+    (broken / line["output"]).unlink()
+    (broken / "stray.txt").write_bytes(b"\x00\x01binary")
+    result = cli(["verify", broken])
+    assert result.exit_code == 1
+    assert "missing" in result.output and "stray.txt: not checked" in result.output
+
+
+def test_mask_keeps_offsets_and_drops_own_placeholders():
+    text = "Met [PERSON_1] and PERSON_3f9a2c1b, call ***-***-3344 on [DATE_2]."
+    masked, regions = mask_placeholders(text)
+    assert len(masked) == len(text) and "[" not in masked and "PERSON" not in masked
+    assert masked[4:14] == MASK_CHAR * 10
+    inside = Span(4, 14, "PERSON")
+    overlapping = Span(4, 18, "PERSON")  # "[PERSON_1] and": only "and" left
+    assert residuals([inside, overlapping], regions, masked) == [Span(14, 18, "PERSON")]
+
+
+def test_verify_help(cli):
+    result = cli(["verify", "--help"])
+    assert result.exit_code == 0 and "never the text found" in result.output
