@@ -84,6 +84,9 @@ COMMANDS = {
     "run": "redact.commands.run:run",
     "detect": "redact.commands.detect:detect",
     "eval": "redact.commands.eval:eval_",
+    "verify": "redact.commands.verify:verify",
+    "stats": "redact.commands.stats:stats",
+    "reveal": "redact.commands.reveal:reveal",
 }
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import sys
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -18,11 +21,16 @@ from redact.api import Redactor
 from redact.errors import ConfigError, InputError
 from redact.io import format_for
 from redact.io.paths import deidentify_path
+from redact.resume import Journal, input_digests
+from redact.spans import Span
+from redact.tables import TableConfig
 
 MANIFEST = "manifest.jsonl"
 STATS = "stats.json"
 SPANS = "spans.jsonl"
 DOCS_PER_BATCH = 32
+# Batches queued per worker: enough to keep each busy, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 2
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 
@@ -41,6 +49,8 @@ class Outcome:
     spans: list | None = None
     words: int = 0
     segments: int = 0
+    # For --key-file only: replacement -> (label, originals). Never written to manifest or stats.
+    replacements: dict | None = None
 
 
 @dataclass
@@ -56,6 +66,13 @@ class RunOptions:
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     extra: dict = field(default_factory=dict)
+    key_file: Path | None = None  # encrypted re-identification key, written outside `out`
+    resume: bool = False           # skip inputs already in the manifest (same bytes, same config)
+    follow_symlinks: bool = False  # follow links that stay inside an input folder
+    roots: tuple[Path, ...] = ()   # resolved input roots (set by run)
+    tables: TableConfig | None = None  # column roles for tabular inputs
+    engine: str = "local"  # "local" (this machine, --workers processes) or "spark" (redact.spark)
+    spark_master: str | None = None  # --engine spark: cluster URL (else spark-submit's, else local[workers])
 
 
 def discover(inputs: Iterable[Path]) -> list[Input]:
@@ -70,7 +87,8 @@ def discover(inputs: Iterable[Path]) -> list[Input]:
             found.append((root, prefix / root.name))
             continue
         for path in sorted(root.rglob("*")):
-            if path.is_file() or path.is_symlink():
+            # Pipes, sockets and links are listed too, so the manifest accounts for them.
+            if path.is_symlink() or not path.is_dir():
                 found.append((path, prefix / PurePosixPath(path.relative_to(root).as_posix())))
     return [Input(i + 1, path, rel) for i, (path, rel) in enumerate(found)]
 
@@ -86,11 +104,19 @@ def check_output_dir(out: Path, inputs: Iterable[Path]) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, owner-only, so a crash never leaves half a file."""
+    with atomic_output(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_output(path: Path):
+    """A binary handle on a temporary file beside `path`, renamed onto it only when the block
+    completes; on any error the temporary file is removed (streamed outputs fail closed too)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
@@ -117,13 +143,35 @@ def _name_test(redactor: Redactor) -> Callable[[str], bool]:
                                                          names.is_everyday_word(word) or len(word) < 5)
 
 
+def _check_file(item: Input, options: RunOptions) -> None:
+    """Refuse what must not be read: links (unless --follow-symlinks and the target stays inside
+    an input folder) and anything but a regular file (a FIFO would block the run forever)."""
+    path = item.path
+    if path.is_symlink():
+        if not options.follow_symlinks:
+            raise InputError("symbolic link (not followed)")
+        target = path.resolve()
+        roots = options.roots or ()
+        if not any(target == root or root in target.parents for root in roots):
+            raise InputError("symbolic link leads outside the input folders (not followed)")
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise InputError("not a regular file (folder, pipe, socket or device)")
+
+
 def _read(item: Input, options: RunOptions):
     """(manifest base, parsed) for one input; raises InputError with a one-line reason."""
-    if item.path.is_symlink():
-        raise InputError("symbolic link (not followed)")
+    _check_file(item, options)
     fmt = format_for(item.path)
     if fmt is None:
         raise InputError(f"unsupported file type {item.path.suffix or '(none)'!r}")
+    if hasattr(fmt, "open"):
+        return _open_streamed(item, fmt, options)
     try:
         size = item.path.stat().st_size
         if size > options.max_bytes:
@@ -137,6 +185,25 @@ def _read(item: Input, options: RunOptions):
     if not data.strip():
         raise InputError("empty file")
     return sha, fmt.parse(data, item.path, options.encoding)
+
+
+def _open_streamed(item: Input, fmt, options: RunOptions):
+    """A format that reads the file itself, in chunks: hashed in blocks, never read whole here."""
+    try:
+        size = item.path.stat().st_size
+        if size > options.max_bytes:
+            raise InputError(f"file too large ({size} bytes > --max-bytes {options.max_bytes})")
+        if size == 0:
+            raise InputError("empty file")
+        sha = hashlib.sha256()
+        with item.path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                sha.update(block)
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}") from None
+    return sha.hexdigest(), fmt.open(item.path, item.rel, options)
 
 
 def _process(items: list[Input], options: RunOptions) -> list[Outcome]:
@@ -156,10 +223,8 @@ def _process(items: list[Input], options: RunOptions) -> list[Outcome]:
             base["status"] = "skipped" if _is_skip(exc) else "quarantined"
             base["reason"] = str(exc)
             if item.path.is_file() and not item.path.is_symlink():
-                try:
-                    base["sha256"] = hashlib.sha256(item.path.read_bytes()).hexdigest()
-                except OSError:
-                    pass
+                digests = input_digests(item.path, item.rel, None)  # streamed: may be huge
+                base["sha256"] = digests[0] if digests else None
             continue
         except Exception as exc:  # a parser bug or a malformed file: fail closed
             base["reason"] = f"could not parse: {type(exc).__name__}"
@@ -167,25 +232,44 @@ def _process(items: list[Input], options: RunOptions) -> list[Outcome]:
         base["sha256"] = sha
         base["encoding"] = parsed.encoding
         parsed_docs.append((outcome, parsed, out_rel))
-    for outcome, parsed, out_rel in parsed_docs:
+    # One nlp.pipe stream for the whole batch: per-document calls would run spaCy on batches of
+    # one, about twice as slow. A failure anywhere falls back to one document at a time, so only
+    # the document that fails is quarantined.
+    try:
+        detected = _detect_batch([list(getattr(parsed, "segments", ())) for _, parsed, _ in parsed_docs],
+                                 redactor)
+    except Exception:
+        detected = [None] * len(parsed_docs)
+    for (outcome, parsed, out_rel), spans in zip(parsed_docs, detected):
         try:
-            _redact_one(outcome, parsed, out_rel, redactor, options)
+            _redact_one(outcome, parsed, out_rel, redactor, options, spans)
+        except InputError as exc:  # malformed past the first chunk (a streamed table): quarantined
+            outcome.manifest.update(status="quarantined", output=None, entities={}, reason=str(exc))
         except Exception as exc:  # never write a document we could not fully process
             outcome.manifest.update(status="quarantined", output=None, entities={},
                                     reason=f"processing failed: {type(exc).__name__}")
     return outcomes
 
 
+def _detect_batch(docs: list[list[str]], redactor: Redactor) -> list[list[list]]:
+    """Spans per segment per document, all documents' segments through one detect stream."""
+    flat = iter(redactor.detect(segment for segments in docs for segment in segments))
+    return [[next(flat) for _ in segments] for segments in docs]
+
+
 def _is_skip(exc: InputError) -> bool:
     reason = str(exc)
-    return reason.startswith(("unsupported file type", "empty file", "symbolic link"))
+    return reason.startswith(("unsupported file type", "empty file", "symbolic link", "not a regular file"))
 
 
 def _redact_one(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor: Redactor,
-                options: RunOptions) -> None:
+                options: RunOptions, all_spans: list | None = None) -> None:
+    if hasattr(parsed, "write"):
+        return _write_driven(outcome, parsed, out_rel, redactor, options)
     segments = list(parsed.segments)
-    all_spans = list(redactor.detect(segments))
-    replace = redactor.replacer()
+    if all_spans is None:
+        all_spans = list(redactor.detect(segments))
+    replace = redactor.replacer(record=options.key_file is not None)
     redacted = [replace(text, spans) for text, spans in zip(segments, all_spans)]
     data = parsed.render(redacted)
     atomic_write(options.out / out_rel, data)
@@ -196,6 +280,54 @@ def _redact_one(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor: Reda
     outcome.segments = len(segments)
     if options.write_spans:
         outcome.spans = [[s.to_json() for s in spans] for spans in all_spans]
+    if options.key_file is not None:
+        outcome.replacements = replace.replacements
+
+
+class DocumentSession:
+    """io.Session for one driven document: one replacer for all its chunks, so tag numbers and
+    pseudonyms stay consistent across the cells of a table or the cues of a transcript."""
+
+    def __init__(self, redactor: Redactor, options: RunOptions) -> None:
+        self.redactor = redactor
+        self.secret = redactor.secret
+        self.replacer = redactor.replacer(record=options.key_file is not None)
+        self.counts: Counter = Counter()
+        self.chars = self.words = self.segments = 0
+        self.spans: list | None = [] if options.write_spans else None
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        return list(self.redactor.detect(texts))
+
+    def link(self, text: str, spans: Sequence[Span]) -> None:
+        self.replacer.link(text, spans)
+
+    def replace(self, text: str, spans: Sequence[Span]) -> str:
+        self.counts.update(s.label for s in spans)
+        self.chars += len(text)
+        self.words += len(text.split())
+        self.segments += 1
+        if self.spans is not None:
+            self.spans.append([s.to_json() for s in spans])
+        return self.replacer(text, spans)
+
+    def redact(self, texts: Sequence[str]) -> list[str]:
+        texts = list(texts)
+        return [self.replace(t, spans) for t, spans in zip(texts, self.detect(texts))]
+
+
+def _write_driven(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor: Redactor,
+                  options: RunOptions) -> None:
+    session = DocumentSession(redactor, options)
+    with atomic_output(options.out / out_rel) as handle:
+        parsed.write(handle, session)
+    outcome.manifest.update(status="ok", output=out_rel.as_posix(), chars=session.chars,
+                            entities=dict(sorted(session.counts.items())))
+    if parsed.notes:
+        outcome.manifest["notes"] = list(parsed.notes)
+    outcome.words, outcome.segments, outcome.spans = session.words, session.segments, session.spans
+    if options.key_file is not None:
+        outcome.replacements = session.replacer.replacements
 
 
 def _batches(items: list[Input], size: int) -> Iterator[list[Input]]:
@@ -215,13 +347,31 @@ def process(items: list[Input], options: RunOptions) -> Iterator[Outcome]:
     # Smaller batches keep both workers busy to the end.
     size = max(1, min(DOCS_PER_BATCH, len(items) // (options.workers * 4) or 1))
     with ProcessPoolExecutor(options.workers, initializer=_init_worker, initargs=(options,)) as pool:
-        for outcomes in pool.map(_process, _batches(items, size), _repeat(options)):
-            yield from outcomes
+        yield from _bounded_map(pool, _process, _batches(items, size), options, IN_FLIGHT_PER_WORKER * options.workers)
 
 
-def _repeat(value):
-    while True:
-        yield value
+def _bounded_map(pool: Executor, fn: Callable, batches: Iterable[list[Input]], options: RunOptions,
+                 window: int) -> Iterator[Outcome]:
+    """pool.map in order, with at most `window` batches submitted at a time: Executor.map submits
+    every batch up front, so results pile up in memory when the consumer is slower."""
+    pending: deque[Future] = deque()
+    for batch in batches:
+        pending.append(pool.submit(fn, batch, options))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+def _engine(options: RunOptions) -> Callable[[list[Input], RunOptions], Iterator[Outcome]]:
+    """The `process` of the chosen engine; both yield the same outcomes in the same order."""
+    if options.engine == "spark":
+        from redact import spark  # PySpark is optional: imported only when asked for
+
+        return spark.process
+    if options.engine != "local":
+        raise ConfigError(f"unknown engine {options.engine!r}", hint="use local or spark")
+    return process
 
 
 def spans_record(outcome: Outcome) -> dict:
@@ -255,25 +405,51 @@ def run(inputs: list[Path], options: RunOptions,
     from redact.stats import StatsBuilder
 
     check_output_dir(options.out, inputs)
+    if options.key_file is not None:
+        from redact.keystore import check_key_path
+
+        check_key_path(options.key_file, options.out, inputs)
+        if not options.secret:
+            raise ConfigError("--key-file needs a secret", hint="set REDACT_SECRET or pass --secret-file")
+    if options.tables is not None:
+        options.tables.check(options.secret)
+    if options.resume and options.key_file is not None:
+        raise ConfigError("--resume cannot be combined with --key-file yet",
+                          hint="rerun without --resume to rebuild the key file")
+    key_entries: dict = {}
     items = discover(inputs)
+    if not options.roots:
+        options.roots = tuple(Path(p).resolve() for p in inputs)
     options.out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The manifest is a journal (see resume.py): outputs are renamed into place first, then their
+    # line is appended and fsynced, so a killed run can be resumed without redoing or losing any.
+    journal = Journal.open(items, options, MANIFEST, SPANS, resume=options.resume)
+    if progress and journal.kept:
+        progress(len(journal.kept))
+    pending = journal.pending(items)
+    try:
+        for item, outcome in zip(pending, _engine(options)(pending, options)):
+            status = outcome.manifest["status"]
+            line = dict(outcome.manifest, words=outcome.words, segments=outcome.segments)
+            journal.record(item.ordinal, line, spans_record(outcome) if status == "ok" else None)
+            for note in outcome.manifest.get("notes", ()):  # column names only, never values
+                print(f"redact: warning: {outcome.manifest['input']}: {note}", file=sys.stderr)
+            if outcome.replacements and status == "ok":
+                key_entries[outcome.manifest["output"]] = outcome.replacements
+            if progress:
+                progress(1)
+    finally:
+        journal.close()
+    lines = journal.finish()
+    # Stats over the whole manifest, so a resumed run publishes the same numbers as one pass.
     stats = StatsBuilder()
     counts = Counter()
-    spans_handle = (options.out / SPANS).open("w", encoding="utf-8") if options.write_spans else None
-    try:
-        with (options.out / MANIFEST).open("w", encoding="utf-8") as manifest:
-            os.chmod(manifest.name, 0o600)
-            for outcome in process(items, options):
-                manifest.write(jsonl(outcome.manifest))
-                manifest.flush()
-                if spans_handle and outcome.manifest["status"] == "ok":
-                    spans_handle.write(jsonl(spans_record(outcome)))
-                stats.add(outcome)
-                counts[outcome.manifest["status"]] += 1
-                if progress:
-                    progress(1)
-    finally:
-        if spans_handle:
-            spans_handle.close()
+    for line in lines:
+        stats.add(Outcome(line, words=line.get("words", 0), segments=line.get("segments", 0)))
+        counts[line["status"]] += 1
     atomic_write(options.out / STATS, (json.dumps(stats.build(), indent=2) + "\n").encode())
+    if options.key_file is not None:
+        from redact.keystore import write_key
+
+        write_key(options.key_file, key_entries, options.secret)
     return RunResult(len(items), counts["ok"], counts["skipped"], counts["quarantined"], options.out)

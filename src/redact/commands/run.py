@@ -9,6 +9,62 @@ import click
 
 from redact.cli import detection_options, library_errors, progress_bar
 
+# Column roles for tabular inputs (CSV, TSV, XLSX, Parquet, JSONL); see redact.tables.
+_table_options = [
+    click.option("--table-config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="YAML file of column roles for tabular inputs (`columns:` for every table, "
+                      "`files: {GLOB: roles}` per file)."),
+    click.option("--text-column", "text_columns", multiple=True, metavar="NAME",
+                 help="Free-text column, redacted through detection. Repeatable."),
+    click.option("--id-column", "id_columns", multiple=True, metavar="NAME",
+                 help="Join-key column, replaced by a keyed pseudonym (needs the secret). Repeatable."),
+    click.option("--date-column", "date_columns", multiple=True, metavar="NAME",
+                 help="Date column, coarsened to the month or shifted (see --date-mode). Repeatable."),
+    click.option("--drop-column", "drop_columns", multiple=True, metavar="NAME",
+                 help="Column removed from the output. Repeatable."),
+    click.option("--keep-column", "keep_columns", multiple=True, metavar="NAME",
+                 help="Column kept as is, even if its header or values look like identifiers. Repeatable."),
+    click.option("--date-mode", type=click.Choice(["month", "shift"]), default=None,
+                 help="Date columns: 'month' writes YYYY-MM (default); 'shift' moves every date by one "
+                      "keyed offset of up to 180 days (needs the secret)."),
+]
+
+
+def _check_encoding(encoding: str | None) -> None:
+    """An unknown --encoding is a usage error, not a reason to quarantine every legacy file."""
+    import codecs
+
+    from redact.errors import ConfigError
+
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ConfigError(f"unknown encoding {encoding!r}", hint="e.g. cp1252, latin-1, shift_jis") from None
+
+
+def table_options(fn):
+    for option in reversed(_table_options):
+        fn = option(fn)
+    return fn
+
+
+_engine_options = [
+    click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+                 help="local: this machine, --workers processes. spark: PySpark (pip install 'redact[spark]'); "
+                      "inputs and --out must be on storage every executor sees at the same path."),
+    click.option("--spark-master", default=None, metavar="URL",
+                 help="Spark master for --engine spark (default: the one spark-submit set, else "
+                      "local[WORKERS])."),
+]
+
+
+def engine_options(fn):
+    for option in reversed(_engine_options):
+        fn = option(fn)
+    return fn
+
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -17,16 +73,29 @@ from redact.cli import detection_options, library_errors, progress_bar
 @detection_options
 @click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the secret for keyed policies (else $REDACT_SECRET).")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an encrypted re-identification key (replacement -> original, per document) "
+                   "here, for `redact reveal`. Needs a secret; must be outside --out. Off by default.")
 @click.option("--spans", "write_spans", is_flag=True, help="Also write spans.jsonl (offsets, labels, scores).")
 @click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes; each loads the model once.")
 @click.option("--encoding", default=None, help="Fallback encoding for files that are not UTF-8/UTF-16.")
 @click.option("--max-bytes", default=100 * 1024 * 1024, show_default=True, type=click.IntRange(1),
               help="Quarantine input files larger than this.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run into the same OUT: inputs whose manifest line is complete "
+                   "and whose bytes and configuration are unchanged are not redone.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links that stay inside an input folder (links are skipped by default; "
+                   "links leading outside are always skipped).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@table_options
+@engine_options
 @library_errors
-def run(inputs, out, policy, model, config_path, roster, secret_file, write_spans, workers, encoding,
-        max_bytes, quiet):
+def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, write_spans, workers, encoding,
+        max_bytes, resume, follow_symlinks, quiet, table_config,
+        text_columns, id_columns, date_columns, drop_columns, keep_columns,
+        date_mode, engine, spark_master):
     """De-identify files and folders into OUT.
 
     Mirrors the input tree under OUT with de-identified file names, writes OUT/manifest.jsonl
@@ -36,11 +105,25 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, write_span
     from redact.api import read_secret
     from redact.pipeline import RunOptions, check_output_dir, discover
     from redact.pipeline import run as run_pipeline
+    from redact.tables import ColumnRoles, load_table_config
 
     check_output_dir(out, inputs)
+    _check_encoding(encoding)
+    # The policy and its secret are checked before anything is written (exit 2, nothing written).
+    from redact.errors import ConfigError
+    from redact.policy import load_policy
+
+    secret = read_secret(secret_file)
+    if load_policy(policy).needs_secret and not secret:
+        raise ConfigError(f"policy {policy!r} needs a secret", hint="set REDACT_SECRET or pass --secret-file")
+    tables = load_table_config(table_config, ColumnRoles(
+        text=text_columns, id=id_columns, date=date_columns, drop=drop_columns, keep=keep_columns,
+        date_mode=date_mode))
     options = RunOptions(out=out, policy=policy, model=model, config=config_path, roster=roster,
-                         secret=read_secret(secret_file), workers=workers, write_spans=write_spans,
-                         encoding=encoding, max_bytes=max_bytes)
+                         secret=secret, workers=workers, write_spans=write_spans,
+                         encoding=encoding, max_bytes=max_bytes, key_file=key_file, tables=tables,
+                         resume=resume, follow_symlinks=follow_symlinks,
+                         engine=engine, spark_master=spark_master)
     total = len(discover(inputs))
     with progress_bar(total, "redacting", quiet) as advance:
         result = run_pipeline(list(inputs), options, progress=advance)
