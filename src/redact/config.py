@@ -87,7 +87,11 @@ class Lexicon(_Strict):
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in words)
+        # YAML 1.1 reads bare on/off/yes/no as booleans: insist on strings so a word is never lost.
+        bad = [w for w in words if not isinstance(w, str)]
+        if bad:
+            raise ValueError(f"non-string entries {bad!r}: quote them in the YAML")
+        return frozenset(w.lower() for w in words)
 
 
 class NameSettings(_Strict):

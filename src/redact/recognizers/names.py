@@ -9,6 +9,7 @@ from collections import Counter
 from functools import lru_cache
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 from wordfreq import zipf_frequency
 
@@ -16,7 +17,7 @@ from redact.config import DetectionConfig
 
 # "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:"
 # A line prefix of timestamps and dates: "[00:03:12]", "2/27 7:03pm", "mon 10:41a", "18:06 -".
-STAMP = (r"(?:[\[(][^\]\)\n]{1,32}[\])]|[\d/:.,-]*\d[\d/:.,-]*(?:\s?[ap]\.?m?\.?)?|"
+STAMP = (r"(?:[\[(][^\]\)\n]{1,32}[\])]|[\d/:.,-]*\d[\d/:.,-]*(?:\s?[ap]\.?m?\.?(?![A-Za-z]))?|"
          r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))")
 SPEAKER = re.compile(
     r"^[ \t>*-]*(?:" + STAMP + r"[ \t]*(?:-[ \t]*)?){0,3}"
@@ -35,7 +36,7 @@ CLOSING = re.compile(r"^[ \t]*(?:thanks|thank you|many thanks|sincerely|respectf
                      r"kind regards|best regards|warmly|take care|cheers|with gratitude|in service|yours|"
                      r"yours truly|peace|blessings|love)[ \t]*[,!.-]?[ \t]*\n+(?P<name>[^\n]{2,60})$",
                      re.MULTILINE | re.IGNORECASE)
-SIGN_OFF = re.compile(r"(?:^|(?<=\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
+SIGN_OFF = re.compile(r"(?:^|(?<=[.!?]\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
                       re.MULTILINE)
 QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[\"”'][ \t]+[A-Z][\w'’-]+")
 DELIMITERS = ("|", ";", "\t", ",")
@@ -72,7 +73,8 @@ class NameCueRecognizer(LocalRecognizer):
     def is_non_name(self, word: str) -> bool:
         w = word.lower().strip(".,'’:;")
         return (w in self.lex.roles or w in self.lex.abbreviations or w in self.lex.titles
-                or w in self.lex.not_names or w in self.lex.kinship or w in self.lex.list_headers)
+                or w in self.lex.not_names or w in self.lex.kinship or w in self.lex.list_headers
+                or (w in STOP_WORDS and w not in self.lex.word_names))
 
     def looks_like_name(self, word: str, caseless: bool) -> bool:
         """A plausible name token: Capitalised (or any case in caseless text), not a known non-name."""
@@ -172,12 +174,20 @@ class NameCueRecognizer(LocalRecognizer):
 
     def _person_value(self, text: str, value: str, start: int, score: float) -> list[tuple[int, int, float]]:
         value = re.split(r"[<(\[,]|\s[-–—/]\s", value)[0]
-        words = value.split()
+        words = re.findall(r"[^\W\d_][\w'’.-]*", value)
         if not words or len(words) > 5 or any(c.isdigit() or c == "@" for c in value):
             return []
-        return [(s, e, score) for s, e in self._name_words(value, start, True)
-                if self.looks_like_name(text[s:e], caseless=True) or text[s:e][:1].isupper()
-                or _zipf(text[s:e].lower()) < 3.5]
+        # A name, not a sentence: every word must be able to be part of a name.
+        def name_like(word: str) -> bool:
+            w = word.rstrip(".")
+            if w.lower() in PARTICLES or self.is_known_name(w) and not self.is_everyday_word(w):
+                return True
+            if self.is_non_name(w) or w.lower() in STOP_WORDS:
+                return w.lower() in self.lex.titles
+            return w[:1].isupper() or _zipf(w.lower()) < 3.5
+        if not all(name_like(w) for w in words):
+            return []
+        return [(s, e, score) for s, e in self._name_words(value, start, True)]
 
     def _fields(self, text: str) -> list[tuple[int, int, float]]:
         found = []
@@ -293,15 +303,17 @@ class NameCueRecognizer(LocalRecognizer):
             if not (is_title or word in self.lex.kinship):
                 continue
             nxt = tok.i + 1
-            while nxt < len(doc) and doc[nxt].text in {",", ":", "-", "(", '"', "“", "'"}:
+            while nxt < len(doc) and doc[nxt].text in {",", "(", '"', "“", "'"}:
                 nxt += 1
             if nxt >= len(doc):
                 continue
             caseless = _caseless(tok)
             candidate = doc[nxt]
             rare = candidate.is_alpha and not candidate.is_stop and _zipf(candidate.lower_) < 4.0
-            if not (candidate.text[:1].isupper() or (caseless and (self.is_known_name(candidate.text)
-                                                                    or (is_title and rare)))):
+            if candidate.is_stop or candidate.is_punct:
+                continue
+            known_rare = self.is_first_name(candidate.text) and _zipf(candidate.lower_) < 4.5
+            if not (candidate.text[:1].isupper() or (caseless and (known_rare or (is_title and rare)))):
                 continue
             if caseless and is_title and rare and not self.is_non_name(candidate.text):
                 end = nxt + 1
@@ -323,7 +335,7 @@ class NameCueRecognizer(LocalRecognizer):
             text = tok.text
             if len(text) < 2 or not text.isalpha() or not self.is_known_name(text) or self.is_non_name(text):
                 continue
-            if tok.ent_type_ and tok.ent_type_ not in {"PERSON", "ORG", "NORP"}:
+            if tok.ent_type_ and tok.ent_type_ not in {"PERSON", "ORG"}:
                 continue  # the model placed it in a date, place or number: let NER decide
             caseless = _caseless(tok)
             everyday = self.is_everyday_word(text)
@@ -333,10 +345,12 @@ class NameCueRecognizer(LocalRecognizer):
                     continue
                 found.append((tok.idx, tok.idx + len(text), 0.55))
             elif text[0].isupper() and not text.isupper():
-                if everyday and (tok.is_sent_start or tok.tag_ not in {"NNP", "NNPS"}):
+                sent_start = tok.is_sent_start or tok.i == 0 or "\n" in doc[tok.i - 1].whitespace_ \
+                    or "\n" in doc[tok.i - 1].text or doc[tok.i - 1].text in {"-", "*", "•", ">"}
+                if everyday and (sent_start or tok.tag_ not in {"NNP", "NNPS"}):
                     continue
                 followed_by_verb = tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ in {"VBD", "VBZ"}
-                if tok.tag_ not in {"NNP", "NNPS"} and tok.is_sent_start and not (followed_by_verb and not everyday):
+                if tok.tag_ not in {"NNP", "NNPS"} and sent_start and not (followed_by_verb and not everyday):
                     continue
                 found.append((tok.idx, tok.idx + len(text), 0.5 if everyday else 0.6))
         return found
