@@ -9,7 +9,9 @@ from redact.config import DetectionConfig, load_detection_config
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
 from redact.policy import Policy, load_policy
 from redact.recognizers import Roster, build_analyzer, presidio_label_map
-from redact.recognizers.names import NameCueRecognizer
+from redact.recase import recase
+from redact.recognizers.names import NameCueRecognizer, _line_is_caseless, _zipf as zipf
+from redact.recognizers.ner import NerRecognizer
 from redact.resolve import resolve
 from redact.spans import Span
 
@@ -51,6 +53,7 @@ class Detector:
         self.labels = presidio_label_map(self.config)
         self.entities = sorted({e for r in self.analyzer.registry.recognizers for e in r.supported_entities})
         self.names = NameCueRecognizer(self.config)
+        self.ner = NerRecognizer(self.config)
 
     def _is_name_part(self, word: str) -> bool:
         return not self.names.is_non_name(word) and (word[0].isupper() or self.names.is_known_name(word))
@@ -65,6 +68,24 @@ class Detector:
             spans.append(Span(r.start + offset, r.end + offset, label, float(r.score), source))
         return spans
 
+    def _is_proper(self, word: str) -> bool:
+        names = self.names
+        if names.is_non_name(word):
+            return False
+        return (names.is_known_name(word) and not names.is_everyday_word(word)) or (
+            len(word) >= 3 and zipf(word) < 2.5)
+
+    def _recased_ner_spans(self, text: str, offset: int) -> list[Span]:
+        """NER on a case-restored view of lower-case and ALL-CAPS lines (see recase.py)."""
+        view = recase(text, _line_is_caseless, self._is_proper)
+        if view is None:
+            return []
+        doc = self.nlp(view)
+        results = self.ner.analyze(view, self.ner.supported_entities, self.engine.artifact(doc))
+        return [Span(r.start + offset, r.end + offset, r.entity_type, float(r.score) * 0.9, "recased-ner")
+                for r in results if r.entity_type in {"PERSON", "ORGANIZATION", "LOCATION"}
+                and _line_is_caseless(text[text.rfind("\n", 0, r.start) + 1:].split("\n", 1)[0])]
+
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         """Resolved spans per text, in order, counted under the policy. Streams: nothing is
         held beyond the current batch."""
@@ -77,6 +98,7 @@ class Detector:
                     yield self._finish(current_text, found)
                 current, current_text, found = n, text, []
             found += self._spans(doc.text, self.engine.artifact(doc), offset)
+            found += self._recased_ner_spans(doc.text, offset)
         if current is not None:
             yield self._finish(current_text, found)
 

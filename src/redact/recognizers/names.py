@@ -39,6 +39,7 @@ CLOSING = re.compile(r"^[ \t]*(?:thanks|thank you|many thanks|sincerely|respectf
 SIGN_OFF = re.compile(r"(?:^|(?<=[.!?]\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
                       re.MULTILINE)
 QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[\"”'][ \t]+[A-Z][\w'’-]+")
+HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
@@ -96,6 +97,7 @@ class NameCueRecognizer(LocalRecognizer):
         found += self._signatures(text)
         found += self._delimited_rows(text)
         found += [(m.start(), m.end(), 0.8) for m in QUOTED_NICKNAME.finditer(text)]
+        found += self._hyphenated_given_names(text)
         found += self._after_cue_words(doc)
         found += self._gazetteer(doc)
         results = [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
@@ -222,6 +224,15 @@ class NameCueRecognizer(LocalRecognizer):
         lead = re.match(r"(?i)(?:the|a|an)\s+", value)
         offset = lead.end() if lead else 0
         return [(start + offset, start + len(value), 0.6)]
+
+    def _hyphenated_given_names(self, text: str) -> list[tuple[int, int, float]]:
+        """"Ji-woo", "Min-ji", "Myung-soo": capitalised, hyphenated, a part no everyday word."""
+        found = []
+        for m in HYPHENATED_NAME.finditer(text):
+            parts = m.group().lower().split("-")
+            if min(_zipf(p) for p in parts) < 3.2 and not any(p in self.lex.abbreviations for p in parts):
+                found.append((m.start(), m.end(), 0.6))
+        return found
 
     def _caseless_facilities(self, doc: Doc) -> list[tuple[int, int, float]]:
         """"bridgeway treatment center", "RIVERSIDE METHODIST": case gives no hint, the last word does."""

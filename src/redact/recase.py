@@ -1,0 +1,52 @@
+"""A case-restored view of lower-case and ALL-CAPS lines, for a second NER pass.
+
+spaCy's English models lean on capitalisation: in a text-message log ("marcus has the car") or an
+ALL-CAPS transcript ("I GOT A CALL FROM REZIN") they miss most names. The view lower-cases such
+lines and capitalises sentence starts and words likely to be proper nouns (names in the census
+lists that are not everyday words, and words too rare to be everyday English). It keeps every
+character offset, so entities found in the view map straight back onto the original.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
+
+
+def _same_length_case(text: str, upper: bool) -> str:
+    """Case-map char by char, leaving chars whose mapping changes length (ß -> SS) alone."""
+    out = []
+    for c in text:
+        mapped = c.upper() if upper else c.lower()
+        out.append(mapped if len(mapped) == 1 else c)
+    return "".join(out)
+
+
+def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
+    lowered = _same_length_case(line, upper=False)
+    out, pos = [], 0
+    for match in _WORD.finditer(lowered):
+        word = match.group()
+        before = lowered[pos:match.start()]
+        sentence_start = not "".join(out).strip() or _SENTENCE_END.search("".join(out[-2:]) + before)
+        out.append(before)
+        if sentence_start or is_proper(word):
+            word = _same_length_case(word[0], upper=True) + word[1:]
+        out.append(word)
+        pos = match.end()
+    out.append(lowered[pos:])
+    return "".join(out)
+
+
+def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool]) -> str | None:
+    """The case-restored view of text, or None when no line lacks case (nothing to gain)."""
+    lines = text.split("\n")
+    changed = False
+    for i, line in enumerate(lines):
+        if is_caseless(line):
+            lines[i] = recase_line(line, is_proper)
+            changed = True
+    return "\n".join(lines) if changed else None
