@@ -13,7 +13,7 @@ from redact.config import DetectionConfig
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
-from redact.recognizers.patterns import organization_recognizer, pattern_recognizers
+from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
 from redact.recognizers.roster import Roster, RosterRecognizer
 
 __all__ = ["Roster", "build_analyzer"]
@@ -36,7 +36,8 @@ def build_analyzer(config: DetectionConfig, engine: PreloadedSpacyNlpEngine,
         registry.add_recognizer(getattr(predefined_recognizers, class_name)())
     for recognizer in pattern_recognizers(config):
         registry.add_recognizer(recognizer)
-    registry.add_recognizer(organization_recognizer(config))
+    for recognizer in organization_recognizers(config):
+        registry.add_recognizer(recognizer)
     registry.add_recognizer(NerRecognizer(config))
     registry.add_recognizer(NameCueRecognizer(config))
     if roster is not None:

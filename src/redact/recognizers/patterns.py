@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from redact.config import DetectionConfig
@@ -20,8 +21,15 @@ def pattern_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:
     ]
 
 
-def organization_recognizer(config: DetectionConfig) -> PatternRecognizer:
-    """Well-known employers and stores from the lexicon, matched as whole words, case-sensitively."""
-    return PatternRecognizer(supported_entity="ORGANIZATION", name="redact:known-organizations",
-                             deny_list=list(config.names.lexicon.organizations), deny_list_score=0.7,
-                             global_regex_flags=0)
+def organization_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:
+    """Well-known employers and stores from the lexicon, as whole words. One-word names (Target,
+    Subway) are matched only capitalised; several-word names ("family dollar") in any case."""
+    names = config.names.lexicon.organizations
+    single = [n for n in names if " " not in n]
+    multi = [n for n in names if " " in n]
+    return [
+        PatternRecognizer(supported_entity="ORGANIZATION", name="redact:known-organizations",
+                          deny_list=single, deny_list_score=0.7, global_regex_flags=0),
+        PatternRecognizer(supported_entity="ORGANIZATION", name="redact:known-organizations-any-case",
+                          deny_list=multi, deny_list_score=0.7, global_regex_flags=regex.IGNORECASE),
+    ]
