@@ -78,8 +78,8 @@ class NerRecognizer(LocalRecognizer):
                 return "AGE", start, start + age.end()
             if YEAR_ONLY.match(value) or DURATION.search(value):
                 return None
-            if not (MONTH_OR_HOLIDAY.search(value) or re.search(r"\d", value)):
-                return None  # today, tomorrow, this afternoon, Tuesday, last week
+            if not (MONTH_OR_HOLIDAY.search(value) or re.search(r"\d{1,4}[/.-]\d{1,2}", value)):
+                return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
             return label, start, end
         words = [w.strip(".,'’") for w in lowered.split()]
         noise = self.lexicon.roles | self.lexicon.abbreviations
