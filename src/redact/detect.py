@@ -83,7 +83,8 @@ class Detector:
         doc = self.nlp(view)
         results = self.ner.analyze(view, self.ner.supported_entities, self.engine.artifact(doc))
         return [Span(r.start + offset, r.end + offset, r.entity_type, float(r.score) * 0.9, "recased-ner")
-                for r in results if r.entity_type in {"PERSON", "ORGANIZATION", "LOCATION"}
+                # Single capitalised rare words read as places or groups too often; keep names.
+                for r in results if r.entity_type == "PERSON" or " " in view[r.start:r.end]
                 and _line_is_caseless(text[text.rfind("\n", 0, r.start) + 1:].split("\n", 1)[0])]
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
