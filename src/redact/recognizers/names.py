@@ -39,6 +39,7 @@ CLOSING = re.compile(r"^[ \t]*(?:thanks|thank you|many thanks|sincerely|respectf
 SIGN_OFF = re.compile(r"(?:^|(?<=[.!?]\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
                       re.MULTILINE)
 QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[\"”'][ \t]+[A-Z][\w'’-]+")
+HANDLE = re.compile(r"^[A-Za-z][\w.]*(?:\d|_)[\w.]*$")
 HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
@@ -53,7 +54,7 @@ class NameCueRecognizer(LocalRecognizer):
         self.names = config.names
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
-        super().__init__(supported_entities=["PERSON", "ORGANIZATION"], name="redact:name-cues", supported_language="en")
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME"], name="redact:name-cues", supported_language="en")
 
     def load(self) -> None:
         pass
@@ -105,7 +106,16 @@ class NameCueRecognizer(LocalRecognizer):
         results += [RecognizerResult("ORGANIZATION", s, e, score,
                                      recognition_metadata={"recognizer_name": "redact:place-fields"})
                     for s, e, score in self._place_fields(text) + self._caseless_facilities(doc) if e > s]
+        results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
+                    for s, e in self._handle_speakers(text)]
         return results
+
+    def _handle_speakers(self, text: str) -> list[tuple[int, int]]:
+        """Chat exports label lines with usernames ("ada_strong:", "rumeysa1527:")."""
+        matches = [m for m in SPEAKER.finditer(text) if HANDLE.match(m.group("label").strip())]
+        counts = Counter(m.group("label").strip() for m in matches)
+        return [(m.start("label"), m.start("label") + len(m.group("label").strip()))
+                for m in matches if counts[m.group("label").strip()] >= 2]
 
     def _name_words(self, text: str, offset: int, caseless: bool) -> list[tuple[int, int]]:
         """Spans of the name words in a short label ("Dr. Okafor" -> "Okafor")."""
@@ -131,10 +141,16 @@ class NameCueRecognizer(LocalRecognizer):
                 found += [(s, e, 0.85) for s, e in self._name_words(m.group("inner"), inner_start, True)]
             if len(words) > 3 or label.lower() in self.lex.roles or all(self.is_non_name(w) for w in words):
                 continue
-            known = any(self.is_known_name(w) for w in words)
+            if not all(w.replace("'", "").replace("’", "").replace("-", "").replace(".", "").isalpha()
+                       for w in words):
+                continue
+            # Every word must be able to be a name ("Case manager:" is a field, not a speaker).
+            namely = all((self.is_known_name(w) and (not self.is_everyday_word(w) or w.lower() in self.lex.word_names))
+                         or _zipf(w.lower()) < 3.5 for w in words)
+            known = namely and any(self.is_known_name(w) for w in words)
             repeated = counts[label.lower()] >= 2 and not all(self.is_everyday_word(w) for w in words)
             # In a transcript, a speaker label that is no everyday word is a name even if heard once.
-            rare = transcript and all(self.is_known_name(w) or _zipf(w.lower()) < 3.5 for w in words)
+            rare = transcript and namely
             if not (known or repeated or rare):
                 continue
             if not all(w[0].isupper() or w.islower() for w in words):
