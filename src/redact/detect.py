@@ -75,31 +75,43 @@ class Detector:
         return (names.is_known_name(word) and not names.is_everyday_word(word)) or (
             len(word) >= 3 and zipf(word) < 2.5)
 
-    def _recased_ner_spans(self, text: str, offset: int) -> list[Span]:
-        """NER on a case-restored view of lower-case and ALL-CAPS lines (see recase.py)."""
-        view = recase(text, _line_is_caseless, self._is_proper)
-        if view is None:
-            return []
-        doc = self.nlp(view)
+    def _recased_spans(self, view: str, doc, text: str, offset: int) -> list[Span]:
+        """Entities found in the case-restored view of a piece (see recase.py), on caseless lines."""
         results = self.ner.analyze(view, self.ner.supported_entities, self.engine.artifact(doc))
-        return [Span(r.start + offset, r.end + offset, r.entity_type, float(r.score) * 0.9, "recased-ner")
-                # Single capitalised rare words read as places or groups too often; keep names.
-                for r in results if r.entity_type == "PERSON" or " " in view[r.start:r.end]
-                and _line_is_caseless(text[text.rfind("\n", 0, r.start) + 1:].split("\n", 1)[0])]
+        spans = []
+        for r in results:
+            # Single capitalised rare words read as places or groups too often; keep names.
+            if r.entity_type != "PERSON" and " " not in view[r.start:r.end]:
+                continue
+            line_start = text.rfind("\n", 0, r.start) + 1
+            if _line_is_caseless(text[line_start:].split("\n", 1)[0]):
+                spans.append(Span(r.start + offset, r.end + offset, r.entity_type, float(r.score) * 0.9,
+                                  "recased-ner"))
+        return spans
+
+    def _with_views(self, docs):
+        """(view or "", (doc, meta)) for a second NER pass; pieces with case get an empty view."""
+        for doc, meta in docs:
+            view = recase(doc.text, _line_is_caseless, self._is_proper)
+            yield (view or ""), (doc, meta, view is not None)
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         """Resolved spans per text, in order, counted under the policy. Streams: nothing is
         held beyond the current batch."""
         pieces = ((piece, (n, offset, text)) for n, text in enumerate(texts) for offset, piece in chunk(text))
         docs = self.nlp.pipe(pieces, as_tuples=True, batch_size=self.config.batch_size)
+        # The case-restored views go through NER in batches too; the tagger is not needed there.
+        views = self.nlp.pipe(self._with_views(docs), as_tuples=True, batch_size=self.config.batch_size,
+                              disable=[p for p in ("tagger", "attribute_ruler") if p in self.nlp.pipe_names])
         current, current_text, found = None, "", []
-        for doc, (n, offset, text) in docs:
+        for view_doc, (doc, (n, offset, text), has_view) in views:
             if n != current:
                 if current is not None:
                     yield self._finish(current_text, found)
                 current, current_text, found = n, text, []
             found += self._spans(doc.text, self.engine.artifact(doc), offset)
-            found += self._recased_ner_spans(doc.text, offset)
+            if has_view:
+                found += self._recased_spans(view_doc.text, view_doc, doc.text, offset)
         if current is not None:
             yield self._finish(current_text, found)
 

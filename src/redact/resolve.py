@@ -72,12 +72,17 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
     if not terms:
         return spans
     found = list(spans)
-    # Longest first so a full name wins over its parts at the same place.
-    for term in sorted(terms, key=len, reverse=True):
-        flags = 0 if is_everyday_word(term) else re.IGNORECASE
-        pattern = re.compile(r"(?<![\w@.])" + re.escape(term) + r"(?![\w@])", flags)
+    # One alternation per case mode, longest first so a full name wins over its parts.
+    exact = sorted((t for t in terms if is_everyday_word(t)), key=len, reverse=True)
+    folded = sorted((t for t in terms if not is_everyday_word(t)), key=len, reverse=True)
+    for group, flags in ((exact, 0), (folded, re.IGNORECASE)):
+        if not group:
+            continue
+        labels = {(t if not flags else t.lower()): terms[t] for t in group}
+        pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(map(re.escape, group)) + r")(?![\w@])", flags)
         for match in pattern.finditer(text):
-            found.append(Span(match.start(), match.end(), terms[term], 0.5, "propagated"))
+            key = match.group() if not flags else match.group().lower()
+            found.append(Span(match.start(), match.end(), labels[key], 0.5, "propagated"))
     return found
 
 

@@ -33,7 +33,10 @@ def build_analyzer(config: DetectionConfig, engine: PreloadedSpacyNlpEngine,
                    roster: Roster | None = None) -> AnalyzerEngine:
     registry = RecognizerRegistry(supported_languages=["en"])
     for class_name in config.presidio:
-        registry.add_recognizer(getattr(predefined_recognizers, class_name)())
+        cls = getattr(predefined_recognizers, class_name)
+        # phonenumbers tries every region it is given; these notes are from US programs.
+        recognizer = cls(supported_regions=("US",)) if class_name == "PhoneRecognizer" else cls()
+        registry.add_recognizer(recognizer)
     for recognizer in pattern_recognizers(config):
         registry.add_recognizer(recognizer)
     for recognizer in organization_recognizers(config):
