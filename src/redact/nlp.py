@@ -11,7 +11,7 @@ import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 
-from redact.config import DetectionConfig
+from redact.config import DetectionConfig, models_dir
 from redact.errors import ConfigError
 
 MODEL_ENV = "REDACT_MODEL"
@@ -46,6 +46,9 @@ def resolve_model_name(config: DetectionConfig, override: str | None = None) -> 
             )
         return requested
     for name in config.models:
+        shipped = models_dir() / name  # a pipeline shipped in models/, e.g. the project-trained NER
+        if shipped.is_dir():
+            return str(shipped)
         if _installed(name):
             return name
     raise ConfigError(
