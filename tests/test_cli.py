@@ -7,8 +7,8 @@ import re
 import socket
 
 import pytest
-
 from conftest import FIXTURES, SAMPLE_DATA, read_gold
+
 from redact.cli import COMMANDS
 
 

@@ -6,14 +6,23 @@ import json
 import shutil
 
 import pytest
-from conftest import SAMPLE_DATA
 
 from redact.spans import Span
 from redact.verify import MASK_CHAR, mask_placeholders, residuals
 
-# Sample files whose export the current detector leaves clean (see the report for the others).
-CLEAN = ["notes/group_chat_export.txt", "notes/referral_letter_vocational.txt",
-         "transcripts/peer_line_call_0308.txt"]
+# Synthetic documents whose identifiers the first pass catches in full, with placeholders right
+# beside words a second pass could mistake for names (credentials, field labels, speaker turns).
+CLEAN = {
+    "notes/contact_note.txt": (
+        "Peer contact note, 3/14/2026\n"
+        "Participant: Maria Lopez (34)\nPeer: Kevin Ortiz, CPRS\n\n"
+        "Maria called from 555-201-3344 about housing. She met her sponsor Dee at Harbor Light "
+        "Shelter on 3/12. Follow up re: lease next week.\n\nSincerely,\n\nKevin Ortiz, CPRS\n"),
+    "transcripts/checkin.txt": (
+        "[00:00:05] DARNELL: I saw Luz at group on Tuesday.\n"
+        "[00:00:12] Facilitator: Good. How is the job at Kroger going, Darnell?\n"
+        "[00:00:20] DARNELL: Fine. Luz says hi.\n"),
+}
 PLANTED = "Rosalind Featherstone-Quigley"
 
 
@@ -25,9 +34,9 @@ def export(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("verify")
     src = root / "in"
-    for rel in CLEAN:
+    for rel, text in CLEAN.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLE_DATA / rel, src / rel)
+        (src / rel).write_text(text, encoding="utf-8")
     out = root / "out"
     result = CliRunner().invoke(main, ["run", str(src), "--out", str(out), "-q"], catch_exceptions=False)
     assert result.exit_code == 0, result.output

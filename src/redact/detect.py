@@ -8,9 +8,10 @@ from pathlib import Path
 from redact.config import DetectionConfig, load_detection_config
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
 from redact.policy import Policy, load_policy
-from redact.recognizers import Roster, build_analyzer, presidio_label_map
 from redact.recase import recase
-from redact.recognizers.names import NameCueRecognizer, _line_is_caseless, _zipf as zipf
+from redact.recognizers import Roster, build_analyzer, presidio_label_map
+from redact.recognizers.names import NameCueRecognizer, _line_is_caseless
+from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.resolve import resolve
 from redact.spans import Span

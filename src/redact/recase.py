@@ -10,7 +10,7 @@ character offset, so entities found in the view map straight back onto the origi
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")

@@ -54,7 +54,8 @@ class NameCueRecognizer(LocalRecognizer):
         self.names = config.names
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
-        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME"], name="redact:name-cues", supported_language="en")
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME"], name="redact:name-cues",
+                         supported_language="en")
 
     def load(self) -> None:
         pass
