@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 from redact.config import DetectionConfig, load_detection_config
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
@@ -78,7 +79,8 @@ class Detector:
 
     def _recased_spans(self, view: str, doc, text: str, offset: int) -> list[Span]:
         """Entities found in the case-restored view of a piece (see recase.py), on caseless lines."""
-        results = self.ner.analyze(view, self.ner.supported_entities, self.engine.artifact(doc))
+        # The NER recognizer reads only doc.ents: no need for Presidio's full artifacts here.
+        results = self.ner.analyze(view, self.ner.supported_entities, SimpleNamespace(tokens=doc))
         spans = []
         for r in results:
             # Single capitalised rare words read as places or groups too often; keep names.

@@ -42,11 +42,15 @@ def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
 
 
 def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool]) -> str | None:
-    """The case-restored view of text, or None when no line lacks case (nothing to gain)."""
+    """The case-restored view of text's caseless lines (other lines blanked), or None when every
+    line has case (nothing to gain)."""
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
         if is_caseless(line):
             lines[i] = recase_line(line, is_proper)
             changed = True
+        else:
+            # Lines with case were seen by the first pass; blanks keep offsets and cost nothing.
+            lines[i] = " " * len(line)
     return "\n".join(lines) if changed else None
