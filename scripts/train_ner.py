@@ -34,17 +34,11 @@ from spacy.scorer import Scorer
 from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 
+from redact.recase import same_length_case
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_MAP = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "LOCATION": "GPE", "DATE": "DATE"}
 TRAINED = set(GOLD_MAP.values())
-
-
-def same_length_case(text: str, upper: bool) -> str:
-    out = []
-    for c in text:
-        m = c.upper() if upper else c.lower()
-        out.append(m if len(m) == 1 else c)
-    return "".join(out)
 
 
 def caps_some_lines(text: str, rng: random.Random) -> str:

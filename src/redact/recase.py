@@ -16,7 +16,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
 
 
-def _same_length_case(text: str, upper: bool) -> str:
+def same_length_case(text: str, upper: bool) -> str:
     """Case-map char by char, leaving chars whose mapping changes length (ß -> SS) alone."""
     out = []
     for c in text:
@@ -26,7 +26,7 @@ def _same_length_case(text: str, upper: bool) -> str:
 
 
 def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
-    lowered = _same_length_case(line, upper=False)
+    lowered = same_length_case(line, upper=False)
     out, pos = [], 0
     for match in _WORD.finditer(lowered):
         word = match.group()
@@ -34,7 +34,7 @@ def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
         sentence_start = not "".join(out).strip() or _SENTENCE_END.search("".join(out[-2:]) + before)
         out.append(before)
         if sentence_start or is_proper(word):
-            word = _same_length_case(word[0], upper=True) + word[1:]
+            word = same_length_case(word[0], upper=True) + word[1:]
         out.append(word)
         pos = match.end()
     out.append(lowered[pos:])

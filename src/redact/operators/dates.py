@@ -86,7 +86,7 @@ def parse(value: str) -> ParsedDate | None:
     return ParsedDate(date, has_year, has_month, has_day, tuple(tokens))
 
 
-def _case_like(template: str, word: str) -> str:
+def case_like(template: str, word: str) -> str:
     if template.isupper() and len(template) > 1:
         return word.upper()
     if template.islower():
@@ -114,13 +114,13 @@ def render(parsed: ParsedDate, date: dt.date) -> str | None:
             name = calendar.month_name[date.month] if full else calendar.month_abbr[date.month]
             if text.lower() == "sept" and date.month == 9:
                 name = "Sept"
-            out.append(_case_like(text, name))
+            out.append(case_like(text, name))
         elif role == "weekday":
             full = text.lower() in {d.lower() for d in calendar.day_name}
             name = calendar.day_name[date.weekday()] if full else calendar.day_abbr[date.weekday()]
-            out.append(_case_like(text, name))
+            out.append(case_like(text, name))
         elif role == "suffix":
-            out.append(_case_like(text, _ordinal(date.day)))
+            out.append(case_like(text, _ordinal(date.day)))
         else:
             out.append(text)
     result = "".join(out)

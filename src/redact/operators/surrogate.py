@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from redact.operators import Mention, fallback_tag, register
 from redact.operators.date_shift import DateShiftParams, offset_days, shift
+from redact.operators.dates import case_like
 from redact.operators.keys import seed
 
 _WORD = re.compile(r"([^\W\d_]+)")
@@ -49,14 +50,6 @@ class SurrogateParams(BaseModel):
 @functools.lru_cache(maxsize=4)
 def _faker(locale: str) -> Faker:
     return Faker(locale)
-
-
-def _case_like(template: str, word: str) -> str:
-    if template.isupper() and len(template) > 1:
-        return word.upper()
-    if template.islower():
-        return word.lower()
-    return word
 
 
 def _draw(mention: Mention, params: SurrogateParams, key: str, make: Callable[[Faker, str], str],
@@ -96,7 +89,7 @@ def _person(mention: Mention, params: SurrogateParams) -> str | None:
         new = _draw(mention, params, f"PERSON:{pool}:{low}", _POOLS[pool], word)
         if new is None:
             return None
-        parts[i] = _case_like(word, new)
+        parts[i] = case_like(word, new)
     return "".join(parts)
 
 
@@ -146,12 +139,12 @@ def _zip(fake: Faker, value: str) -> str:
 
 
 def _email(fake: Faker, value: str) -> str:
-    return _case_like(value, f"{fake.user_name()}@{fake.random.choice(_SAFE_DOMAINS)}")
+    return case_like(value, f"{fake.user_name()}@{fake.random.choice(_SAFE_DOMAINS)}")
 
 
 def _username(fake: Faker, value: str) -> str:
     prefix = value[:len(value) - len(value.lstrip("@#"))]
-    return prefix + _case_like(value.lstrip("@#"), fake.user_name())
+    return prefix + case_like(value.lstrip("@#"), fake.user_name())
 
 
 def _url(fake: Faker, value: str) -> str:
@@ -177,10 +170,10 @@ MAKERS: dict[str, Callable[[Faker, str], str]] = {
     "AGE": _age,
     "ID": _same_shape,
     "IP_ADDRESS": lambda fake, v: fake.ipv6() if ":" in v else fake.ipv4_private(),
-    "ADDRESS": lambda fake, v: _case_like(v, fake.street_address() if any(c.isdigit() for c in v)
+    "ADDRESS": lambda fake, v: case_like(v, fake.street_address() if any(c.isdigit() for c in v)
                                           else fake.street_name()),
-    "LOCATION": lambda fake, v: _case_like(v, fake.city()),
-    "ORGANIZATION": lambda fake, v: _case_like(v, fake.company()),
+    "LOCATION": lambda fake, v: case_like(v, fake.city()),
+    "ORGANIZATION": lambda fake, v: case_like(v, fake.company()),
 }
 
 
