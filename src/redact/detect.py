@@ -57,6 +57,14 @@ class Detector:
         self.names = NameCueRecognizer(self.config)
         self.ner = NerRecognizer(self.config)
 
+    def _can_extend_name(self, word: str) -> bool:
+        """A capitalised word beside a name that is itself likely part of it: a listed name or a
+        word too rare to be everyday English, and no title, role or stop word."""
+        names = self.names
+        if names.is_non_name(word) or names.is_everyday_word(word):
+            return False
+        return (names.is_known_name(word) and zipf(word) < 4.5) or zipf(word) < 3.0
+
     def _is_name_part(self, word: str) -> bool:
         return not self.names.is_non_name(word) and (word[0].isupper() or self.names.is_known_name(word))
 
@@ -119,7 +127,7 @@ class Detector:
             yield self._finish(current_text, found)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
-        spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word)
+        spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word, self._can_extend_name)
         return [s for s in spans if self.policy.counts(s, text)]
 
     def detect_one(self, text: str) -> list[Span]:

@@ -86,9 +86,32 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
     return found
 
 
+_NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
+_PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
+
+
+def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]) -> list[Span]:
+    """Grow each person span over one capitalised neighbour on each side that can be part of a
+    name ("Anjali" + "Raman", "Faith" + "Mbeki"): half a name is still an identifier."""
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label == "PERSON":
+            after = _NEXT_WORD.match(text, end)
+            if after and can_extend(after.group(1)):
+                end = after.end(1)
+            before = _PREV_WORD.search(text, max(0, start - 40), start)
+            if before and can_extend(before.group(1)):
+                start = before.start(1)
+        out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
-            is_everyday_word: Callable[[str], bool]) -> list[Span]:
+            is_everyday_word: Callable[[str], bool],
+            can_extend: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier."""
     spans = merge(expand_to_tokens(text, spans), text)
+    spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word)
     return merge(expand_to_tokens(text, spans), text)

@@ -8,6 +8,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.tokens import Span as SpacySpan
 
 from redact.config import DetectionConfig
+from redact.recognizers.names import _caseless, _zipf
 
 MONTH_OR_HOLIDAY = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|thanksgiving|christmas|easter|"
@@ -31,6 +32,7 @@ class NerRecognizer(LocalRecognizer):
     def __init__(self, config: DetectionConfig) -> None:
         self.sources = config.ner
         self.lexicon = config.names.lexicon
+        self.first_names = config.names.first_names
         labels = sorted({s.label for s in config.ner.values()} | {"AGE"})
         super().__init__(supported_entities=labels, name="redact:spacy-ner", supported_language="en")
 
@@ -89,4 +91,7 @@ class NerRecognizer(LocalRecognizer):
             return None  # BP, CT, OOB, ICU tagged as organisations
         if label == "PERSON" and value.isupper() and len(value) <= 3:
             return None
+        if label == "PERSON" and value.islower() and " " not in value and not _caseless(ent[0]) \
+                and _zipf(value) >= 3.5 and value not in self.first_names:
+            return None  # "floor", "lease": in text that has case, a lower-case everyday word is no name
         return label, start, end
