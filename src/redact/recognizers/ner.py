@@ -18,6 +18,8 @@ MONTH_OR_HOLIDAY = re.compile(
 AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.IGNORECASE)
 DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
                       r"decades?)\b(?!\s+(?:old))", re.IGNORECASE)
+RATING_BEFORE = re.compile(r"\b(?:pain|rated?|rates|scale|score|level|mood|anxiety|craving|cravings|out\s+of)\b"
+                           r"\W{0,3}(?:\w+\W{1,3})?$", re.IGNORECASE)
 YEAR_ONLY = re.compile(r"^(?:(?:in|since|the|of|by|around|early|late|mid)\s+)*'?\d{2,4}s?$", re.IGNORECASE)
 LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]()•*>~-]+\s*(?:[ap]m?\s+)?)+",
                            re.IGNORECASE)
@@ -82,6 +84,8 @@ class NerRecognizer(LocalRecognizer):
                 return None
             if not (MONTH_OR_HOLIDAY.search(value) or re.search(r"\d{1,4}[/.-]\d{1,2}", value)):
                 return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
+            if RATING_BEFORE.search(ent.doc.text, max(0, start - 30), start):
+                return None  # "pain rated 7/10" is a score, not a date
             return label, start, end
         words = [w.strip(".,'’") for w in lowered.split()]
         noise = self.lexicon.roles | self.lexicon.abbreviations

@@ -1,0 +1,59 @@
+"""Recognizer tables, Presidio style: what must be found and what must stay readable."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _found(redactor, text):
+    return {text[s.start:s.end]: s.label for s in next(iter(redactor.detect([text])))}
+
+
+@pytest.mark.parametrize("text, value, label", [
+    ("Pt is age 34 and doing well.", "34", "AGE"),
+    ("A 34-year-old woman came in.", "34", "AGE"),
+    ("He is a 34 y/o male.", "34", "AGE"),
+    ("Her grandmother just turned 91 last week.", "91", "AGE"),
+    ("Next group is 7/22 at noon.", "7/22", "DATE"),
+    ("We met on June 5th to talk.", "June 5th", "DATE"),
+    ("Intake was 2026-05-30.", "2026-05-30", "DATE"),
+    ("Court date is on the 3rd.", "the 3rd", "DATE"),
+    ("Call her at (555) 201-3344 after 5.", "(555) 201-3344", "PHONE"),
+    ("Her cell is 555.201.3344.", "555.201.3344", "PHONE"),
+    ("Fax: +1 555 201 3344", "+1 555 201 3344", "PHONE"),
+    ("Email luz.r@example.org please.", "luz.r@example.org", "EMAIL"),
+    ("Her IG is @tina_rides now.", "@tina_rides", "USERNAME"),
+    ("MRN 00482913 on file.", "00482913", "ID"),
+    ("Medicaid ID: AB1234567 active.", "AB1234567", "ID"),
+    ("SSN 123-45-6789 redacted.", "123-45-6789", "ID"),
+    ("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B", "ADDRESS"),
+    ("Moved to Dayton, OH 45402 in spring.", "45402", "ZIP"),
+    ("She stays at Harbor Light Shelter.", "Harbor Light Shelter", "ORGANIZATION"),
+    ("Ms. Okafor will call back.", "Okafor", "PERSON"),
+    ("Present: Luz, Kevin, Omar", "Luz", "PERSON"),
+    ("Her son Marcus starts school.", "Marcus", "PERSON"),
+    ("[00:03:12] BRENDA: I was scared.", "BRENDA", "PERSON"),
+    ("FACILITATOR (Anjali): Welcome back.", "Anjali", "PERSON"),
+    ("Met with Hope today about housing.", "Hope", "PERSON"),
+])
+def test_identifier_is_found(redactor, text, value, label):
+    found = _found(redactor, text)
+    assert any(value in v and found[v] == label for v in found), found
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Pt BP 120/80, OOB x2, on O2 at night.", "BP"),
+    ("Pt BP 120/80, OOB x2, on O2 at night.", "x2"),
+    ("Pt BP 120/80, OOB x2, on O2 at night.", "O2"),
+    ("We will meet again today and tomorrow afternoon.", "today"),
+    ("She has 90 days clean and has been sober since 2019.", "90 days"),
+    ("She has 90 days clean and has been sober since 2019.", "2019"),
+    ("I hope the group helps; by the grace of God I will stay.", "hope"),
+    ("I hope the group helps; by the grace of God I will stay.", "grace"),
+    ("Therapist: How was the week?\nClient: Better.", "Therapist"),
+    ("Pain rated 7/10 this morning.", "7/10"),
+    ("Group starts at 3pm in the shelter.", "3pm"),
+])
+def test_non_identifier_stays_readable(redactor, text, word):
+    found = _found(redactor, text)
+    assert not any(word in v for v in found), found
