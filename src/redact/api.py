@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from redact.config import DetectionConfig
@@ -35,17 +34,6 @@ def read_secret(secret_file: Path | None = None) -> bytes | None:
     if secret and len(secret) < 16:
         raise ConfigError("the secret is shorter than 16 bytes", hint="use a long random value")
     return secret or None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything that decides what a run writes; hashed into the manifest for --resume."""
-
-    policy: str = "tags"
-    model: str | None = None
-    config: Path | None = None
-    roster: Path | None = None
-    encoding: str | None = None
 
 
 class Redactor:

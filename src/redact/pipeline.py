@@ -13,7 +13,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
@@ -65,7 +65,6 @@ class RunOptions:
     write_spans: bool = False
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    extra: dict = field(default_factory=dict)
     key_file: Path | None = None  # encrypted re-identification key, written outside `out`
     resume: bool = False           # skip inputs already in the manifest (same bytes, same config)
     follow_symlinks: bool = False  # follow links that stay inside an input folder
