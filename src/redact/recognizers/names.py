@@ -39,11 +39,20 @@ CLOSING = re.compile(r"^[ \t]*(?:thanks|thank you|many thanks|sincerely|respectf
 SIGN_OFF = re.compile(r"(?:^|(?<=[.!?]\s))[-~—][ \t]?(?P<name>[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+){0,2})[ \t]*$",
                       re.MULTILINE)
 QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[\"”'][ \t]+[A-Z][\w'’-]+")
+# A nickname explained by a name, or a name by its nickname: '"Sarge" (Harold Benally, 67)',
+# 'Dmitri Volkov ("Dima")', 'Oluwaseun ("Seun")'.
+NICKNAME_BEFORE_NAME = re.compile(r"[\"“](?P<nick>[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2})[\"”],?[ \t]*"
+                                  r"\((?=[A-Z][a-z]+[ \t][A-Z])")
+NICKNAME_AFTER_NAME = re.compile(r"(?<=[A-Za-z][ \t])\([ \t]?(?:aka[ \t]|a\.k\.a\.?[ \t])?[\"“'](?P<nick>[^\"”'\n]{1,20})[\"”'][ \t]?\)")
+_CASED_ANYWAY = re.compile(r"\b(?:[AaPp]\.?[Mm]\.?|I)\b")
 HANDLE = re.compile(r"^[A-Za-z][\w.]*(?:\d|_)[\w.]*$")
 HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
+SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
+                           r"(?=[ \t]*(?:$|[<(\[]))")
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
+ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
 
@@ -99,6 +108,8 @@ class NameCueRecognizer(LocalRecognizer):
         found += self._signatures(text)
         found += self._delimited_rows(text)
         found += [(m.start(), m.end(), 0.8) for m in QUOTED_NICKNAME.finditer(text)]
+        found += [(m.start("nick"), m.end("nick"), 0.7) for pattern in (NICKNAME_BEFORE_NAME, NICKNAME_AFTER_NAME)
+                  for m in pattern.finditer(text)]
         found += self._hyphenated_given_names(text)
         found += self._after_cue_words(doc)
         found += self._gazetteer(doc)
@@ -192,7 +203,9 @@ class NameCueRecognizer(LocalRecognizer):
         return found
 
     def _person_value(self, text: str, value: str, start: int, score: float) -> list[tuple[int, int, float]]:
-        value = re.split(r"[<(\[,]|\s[-–—/]\s", value)[0]
+        # "KOWALSKI, ANDRZEJ": a surname-first name keeps its given name; other commas end the name.
+        surname_first = SURNAME_FIRST.match(value)
+        value = surname_first.group() if surname_first else re.split(r"[<(\[,]|\s[-–—/]\s", value)[0]
         words = re.findall(r"[^\W\d_][\w'’.-]*", value)
         if not words or len(words) > 5 or any(c.isdigit() or c == "@" for c in value):
             return []
@@ -252,23 +265,29 @@ class NameCueRecognizer(LocalRecognizer):
         return found
 
     def _caseless_facilities(self, doc: Doc) -> list[tuple[int, int, float]]:
-        """"bridgeway treatment center", "RIVERSIDE METHODIST": case gives no hint, the last word does."""
+        """"bridgeway treatment center", "RIVERSIDE METHODIST": case gives no hint, the last word does.
+        The name is the run of words before it, back to a stop word, role or punctuation."""
         found = []
         for tok in doc:
             if tok.lower_ not in self.lex.facility_words or not _caseless(tok):
                 continue
             start = tok.i
-            while start > 0 and tok.i - start < 4 and doc[start - 1].is_alpha or (
-                    start > 0 and doc[start - 1].text in {"'s", "’s", "&", "'"} and tok.i - start < 4):
+            while start > 0 and tok.i - start < 5:
+                prev = doc[start - 1]
+                if start >= 3 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_ \
+                        and not doc[start - 3].whitespace_ and doc[start - 3].is_alpha:
+                    start -= 3  # a hyphenated word: "drop-in", "co-op"
+                    continue
+                if prev.text not in {"'s", "’s", "&", "'"} and (
+                        not prev.is_alpha or (prev.is_stop and prev.lower_ not in ORDINAL_WORDS)
+                        or (prev.lower_ not in self.lex.generic_place_words
+                            and (prev.lower_ in self.lex.roles or prev.lower_ in self.lex.abbreviations))):
+                    break
                 start -= 1
-            words = doc[start:tok.i]
-            while len(words) and (words[0].lower_ in self.lex.generic_place_words or words[0].is_stop):
-                words = words[1:]
-            if not len(words) or all(w.lower_ in self.lex.generic_place_words for w in words):
+            words = doc[start:tok.i].text.lower().replace("’", "'").replace("'s", "").split()
+            if not words or all(w in self.lex.generic_place_words for w in words):
                 continue
-            if any(w.lower_ in self.lex.roles or w.lower_ in self.lex.abbreviations for w in words):
-                continue
-            found.append((words[0].idx, tok.idx + len(tok.text), 0.55))
+            found.append((doc[start].idx, tok.idx + len(tok.text), 0.55))
         return found
 
     def _signatures(self, text: str) -> list[tuple[int, int, float]]:
@@ -410,8 +429,10 @@ def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
 
 
 def _line_is_caseless(line: str) -> bool:
-    # Ignore a leading speaker label or timestamp, which are often upper case on their own.
-    body = line.split(":", 1)[1] if ":" in line[:40] else line
+    # Ignore a leading speaker label or timestamp ("[5/30 6:10 AM] BECCA:"), often cased on its
+    # own, and AM/PM and "I", which phones capitalise in otherwise lower-case chats.
+    speaker = SPEAKER.match(line)
+    body = _CASED_ANYWAY.sub("", line[speaker.end():] if speaker else line)
     letters = sum(c.isalpha() for c in body)
     if letters < 8:
         return False
