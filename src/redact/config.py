@@ -81,9 +81,10 @@ class Lexicon(_Strict):
     place_fields: frozenset[str]
     generic_place_words: frozenset[str]
     facility_words: frozenset[str]
+    person_verbs: frozenset[str]
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
-                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
+                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words", "person_verbs",
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
@@ -92,6 +93,11 @@ class Lexicon(_Strict):
         if bad:
             raise ValueError(f"non-string entries {bad!r}: quote them in the YAML")
         return frozenset(w.lower() for w in words)
+
+
+    @property
+    def organizations_lower(self) -> frozenset[str]:
+        return frozenset(o.lower() for o in self.organizations)
 
 
 class NameSettings(_Strict):
@@ -122,6 +128,12 @@ class DetectionConfig(_Strict):
     patterns: list[PatternRecognizerSpec]
     names: NameSettings
     places: PlaceSettings
+    columns: dict[str, Label]
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _lower_keys(cls, columns: dict) -> dict:
+        return {str(k).lower(): v for k, v in (columns or {}).items()}
 
 
 def models_dir() -> Path:

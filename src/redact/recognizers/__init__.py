@@ -14,6 +14,7 @@ from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.places import PlaceRecognizer
+from redact.recognizers.rows import DelimitedRowRecognizer
 from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
 from redact.recognizers.roster import Roster, RosterRecognizer
 
@@ -45,6 +46,7 @@ def build_analyzer(config: DetectionConfig, engine: PreloadedSpacyNlpEngine,
     registry.add_recognizer(NerRecognizer(config))
     registry.add_recognizer(NameCueRecognizer(config))
     registry.add_recognizer(PlaceRecognizer(config))
+    registry.add_recognizer(DelimitedRowRecognizer(config))
     if roster is not None:
         registry.add_recognizer(RosterRecognizer(roster))
     # Whole-word context matching: substring mode lets "id" match inside "said".

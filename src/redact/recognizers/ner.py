@@ -24,7 +24,7 @@ YEAR_ONLY = re.compile(r"^(?:(?:in|since|the|of|by|around|early|late|mid)\s+)*'?
 LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]()•*>~-]+\s*(?:[ap]m?\s+)?)+",
                            re.IGNORECASE)
 # A small model lets entities run across line breaks, tabs, column gaps and field separators.
-BREAK = re.compile(r"\n|\t| {2,}|\s[|;]\s?|\s[-–—]\s")
+BREAK = re.compile(r"\n|\t| {2,}|\s?[|;]\s?|\s[-–—]\s|,(?=[^\s\d])")
 TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
 
 

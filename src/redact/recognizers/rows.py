@@ -1,0 +1,83 @@
+"""Delimited rows pasted into notes (attendance exports, sign-in sheets): a header line names
+what each column holds, so "58" under "Age" and "34712" under "zip" are identifiers even with no
+words around them."""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+
+from redact.config import DetectionConfig
+
+DELIMITERS = ("|", ";", "\t", ",")
+HEADER_CELL = re.compile(r"^[A-Za-z][A-Za-z _/#.-]{0,30}$")
+# What a cell must look like to be taken, per label; other labels take any non-empty cell.
+CELL_SHAPES = {
+    "ZIP": re.compile(r"^\d{5}(?:-\d{4})?$"),
+    "AGE": re.compile(r"^\d{1,3}$"),
+    "PERSON": re.compile(r"^[^\d@]+$"),
+    "LOCATION": re.compile(r"^[^\d@]+$"),
+}
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[\s_]+", " ", cell.strip().strip("#").strip()).lower()
+
+
+class DelimitedRowRecognizer(LocalRecognizer):
+    """Cells of delimited rows under a header whose column name is in `columns` (detection.yaml)."""
+
+    def __init__(self, config: DetectionConfig) -> None:
+        self.columns = config.columns
+        super().__init__(supported_entities=sorted(set(config.columns.values())), name="redact:table-rows",
+                         supported_language="en")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [RecognizerResult(label, start, end, 0.7, recognition_metadata={"recognizer_name": self.name})
+                for label, start, end in self.cells(text) if label in entities]
+
+    def cells(self, text: str) -> list[tuple[str, int, int]]:
+        found: list[tuple[str, int, int]] = []
+        roles: dict[int, str] | None = None
+        delimiter = None
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            if roles is not None and body.count(delimiter) >= 1:
+                found += self._row(body, pos, delimiter, roles)
+            else:
+                roles, delimiter = self._header(body)
+            pos += len(line)
+        return found
+
+    def _header(self, line: str) -> tuple[dict[int, str] | None, str | None]:
+        """Column index -> label, if the line is a header naming at least one identifier column."""
+        for d in DELIMITERS:
+            cells = line.split(d)
+            if len(cells) < 3 or not all(HEADER_CELL.match(c.strip()) for c in cells if c.strip()):
+                continue
+            roles = {i: self.columns[_header_key(c)] for i, c in enumerate(cells) if _header_key(c) in self.columns}
+            if roles:
+                return roles, d
+        return None, None
+
+    def _row(self, line: str, pos: int, delimiter: str, roles: dict[int, str]) -> list[tuple[str, int, int]]:
+        found, col = [], 0
+        for i, cell in enumerate(line.split(delimiter)):
+            start = pos + col + len(cell) - len(cell.lstrip())
+            col += len(cell) + len(delimiter)
+            value = cell.strip().strip('"')
+            label = roles.get(i)
+            if not label or not value:
+                continue
+            shape = CELL_SHAPES.get(label)
+            if shape and not shape.match(value):
+                continue
+            if cell.strip().startswith('"'):
+                start += 1
+            found.append((label, start, start + len(value)))
+        return found
