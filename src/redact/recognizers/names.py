@@ -52,6 +52,8 @@ SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
+MONTH_PREPOSITIONS = {"in", "since", "by", "until", "till", "through", "of", "early", "late", "mid", "last", "next",
+                      "this", "during", "before", "after", "from", "to"}
 ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
@@ -113,6 +115,8 @@ class NameCueRecognizer(LocalRecognizer):
         found += self._hyphenated_given_names(text)
         found += self._after_cue_words(doc)
         found += self._gazetteer(doc)
+        found += self._subjects(doc)
+        found += self._name_runs(doc)
         results = [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
                    for s, e, score in found if e > s]
         results += [RecognizerResult("ORGANIZATION", s, e, score,
@@ -148,9 +152,11 @@ class NameCueRecognizer(LocalRecognizer):
         for m in matches:
             label = m.group("label").strip()
             words = label.split()
-            if m.group("inner"):
-                inner_start = m.start("inner")
-                found += [(s, e, 0.85) for s, e in self._name_words(m.group("inner"), inner_start, True)]
+            inner = m.group("inner")
+            if inner and len(inner.split()) <= 3 and all(
+                    self.looks_like_name(w, caseless=False) or self.is_known_name(w)
+                    or w.lower().rstrip(".") in self.lex.titles for w in inner.split()):
+                found += [(s, e, 0.85) for s, e in self._name_words(inner, m.start("inner"), True)]
             if len(words) > 3 or label.lower() in self.lex.roles or all(self.is_non_name(w) for w in words):
                 continue
             if not all(w.replace("'", "").replace("’", "").replace("-", "").replace(".", "").isalpha()
@@ -376,6 +382,57 @@ class NameCueRecognizer(LocalRecognizer):
                 found.append((*span, 0.8 if is_title else 0.7))
         return found
 
+    def _could_be_name_part(self, word: str) -> bool:
+        """A listed name that is not everyday English, or a word too rare to be English at all."""
+        if self.is_non_name(word) or self.is_everyday_word(word):
+            return False
+        return (self.is_known_name(word) and _zipf(word.lower()) < 4.5) or _zipf(word.lower()) < 3.0
+
+    def _subjects(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """A capitalised word before a verb that takes a person ("Qadim described", "Summer
+        mentioned") or before an age ("Walter (38)", "Summer (age 62)")."""
+        found = []
+        for tok in doc[:-1]:
+            text = tok.text
+            if len(text) < 2 or not text.isalpha() or not text[0].isupper() or text.isupper() \
+                    or self.is_non_name(text) or text.lower() in self.lex.organizations_lower:
+                continue
+            if tok.ent_type_ in {"DATE", "TIME", "NORP", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+                continue
+            nxt = doc[tok.i + 1]
+            aged = nxt.text == "(" and tok.i + 2 < len(doc) and (
+                doc[tok.i + 2].like_num or doc[tok.i + 2].lower_ in {"age", "aged"})
+            if not (aged or nxt.lower_ in self.lex.person_verbs):
+                continue
+            if self._could_be_name_part(text) or self.is_first_name(text) or text.lower() in self.lex.word_names:
+                found.append((tok.idx, tok.idx + len(text), 0.6))
+        return found
+
+    def _leading_given_name(self, tok: Token) -> bool:
+        w = tok.lower_
+        if w in self.lex.word_names:  # "May Xiong", but not "in May Maria said"
+            return not (tok.i > 0 and doc_word(tok.doc, tok.i - 1) in MONTH_PREPOSITIONS)
+        return self.is_first_name(tok.text) and not self.is_non_name(tok.text)
+
+    def _name_runs(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """Two or three capitalised words in a row that can each be part of a name ("Giustino
+        Memon", "Destiny Hernandez"): a full name NER did not see."""
+        found, i = [], 0
+        while i < len(doc):
+            j = i
+            while j < len(doc) and j - i < 3 and doc[j].is_alpha and doc[j].text[0].isupper() \
+                    and not doc[j].text.isupper() and (j == i or "\n" not in doc[j - 1].whitespace_) \
+                    and (self._could_be_name_part(doc[j].text)
+                         # a given name that is also a word ("May Xiong") leads a run of names
+                         or (j == i and self._leading_given_name(doc[j]))):
+                j += 1
+            if j - i >= 2 and not self._could_be_name_part(doc[i + 1].text):
+                j = i + 1
+            if j - i >= 2:
+                found.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), 0.55))
+            i = max(j, i + 1)
+        return found
+
     def _gazetteer(self, doc: Doc) -> list[tuple[int, int, float]]:
         found = []
         for tok in doc:
@@ -401,6 +458,10 @@ class NameCueRecognizer(LocalRecognizer):
                     continue
                 found.append((tok.idx, tok.idx + len(text), 0.5 if everyday else 0.6))
         return found
+
+
+def doc_word(doc: Doc, i: int) -> str:
+    return doc[i].lower_
 
 
 @lru_cache(maxsize=65536)
