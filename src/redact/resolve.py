@@ -22,8 +22,9 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
         start, end = span.start, span.end
         while start > 0 and _WORD_CHAR.match(text[start - 1]):
             start -= 1
-        while end < len(text) and _WORD_CHAR.match(text[end]):
-            end += 1
+        while end < len(text) and (_WORD_CHAR.match(text[end]) or (
+                text[end] == "-" and end + 1 < len(text) and text[end + 1].isalpha() and text[end - 1].isalpha())):
+            end += 1  # "Min" -> "Min-ji": a hyphenated word is one identifier
         out.append(Span(start, end, span.label, span.score, span.source))
     return out
 
