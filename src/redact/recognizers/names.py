@@ -54,6 +54,10 @@ LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
 MONTH_PREPOSITIONS = {"in", "since", "by", "until", "till", "through", "of", "early", "late", "mid", "last", "next",
                       "this", "during", "before", "after", "from", "to"}
+INITIALS = re.compile(r"^[A-Z]{2,3}$")
+# After a kin word these are verbs or adverbs, not names ("my sister will", "my son may").
+NOT_NAME_WORDS = frozenset({"will", "may", "can", "mark", "bill", "chase", "guy", "rob", "ray", "page"})
+NOT_NAME_TAGS = {"MD", "VB", "VBD", "VBZ", "VBP", "VBG", "IN", "DT", "PRP", "PRP$", "RB", "CC", "WDT", "WP"}
 ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
@@ -138,7 +142,7 @@ class NameCueRecognizer(LocalRecognizer):
         spans = []
         for m in re.finditer(r"[^\W\d_][\w'’.-]*", text):
             word = m.group().rstrip(".")
-            if self.is_non_name(word) or word.lower() in PARTICLES:
+            if (self.is_non_name(word) and word.lower() not in self.lex.word_names) or word.lower() in PARTICLES:
                 continue
             if caseless or word[0].isupper() or self.is_known_name(word):
                 spans.append((offset + m.start(), offset + m.start() + len(word)))
@@ -157,7 +161,8 @@ class NameCueRecognizer(LocalRecognizer):
                     self.looks_like_name(w, caseless=False) or self.is_known_name(w)
                     or w.lower().rstrip(".") in self.lex.titles for w in inner.split()):
                 found += [(s, e, 0.85) for s, e in self._name_words(inner, m.start("inner"), True)]
-            if len(words) > 3 or label.lower() in self.lex.roles or all(self.is_non_name(w) for w in words):
+            if len(words) > 3 or label.lower() in self.lex.roles or all(
+                    self.is_non_name(w) and w.lower() not in self.lex.word_names for w in words):
                 continue
             if not all(w.replace("'", "").replace("’", "").replace("-", "").replace(".", "").isalpha()
                        for w in words):
@@ -363,7 +368,19 @@ class NameCueRecognizer(LocalRecognizer):
             caseless = _caseless(tok)
             candidate = doc[nxt]
             rare = candidate.is_alpha and not candidate.is_stop and _zipf(candidate.lower_) < 4.0
-            if candidate.is_stop or candidate.is_punct:
+            if candidate.is_punct:
+                continue
+            if INITIALS.match(candidate.text) and not caseless \
+                    and candidate.lower_ not in self.lex.abbreviations and not self.is_non_name(candidate.text):
+                found.append((candidate.idx, candidate.idx + len(candidate.text), 0.7))  # "her aunt JJ"
+                continue
+            if caseless and candidate.is_alpha and candidate.tag_ not in NOT_NAME_TAGS and (
+                    (is_title and self.is_known_name(candidate.text))
+                    or candidate.lower_ in self.lex.word_names - NOT_NAME_WORDS):
+                # "ms pat", "ur cousin rocky": after a title or kin word a listed name is a name
+                found.append((candidate.idx, candidate.idx + len(candidate.text), 0.7))
+                continue
+            if candidate.is_stop:
                 continue
             known_rare = self.is_first_name(candidate.text) and _zipf(candidate.lower_) < 4.5
             if not (candidate.text[:1].isupper() or (caseless and (known_rare or (is_title and rare)))):
