@@ -58,6 +58,9 @@ INITIALS = re.compile(r"^[A-Z]{2,3}$")
 # After a kin word these are verbs or adverbs, not names ("my sister will", "my son may").
 NOT_NAME_WORDS = frozenset({"will", "may", "can", "mark", "bill", "chase", "guy", "rob", "ray", "page"})
 NOT_NAME_TAGS = {"MD", "VB", "VBD", "VBZ", "VBP", "VBG", "IN", "DT", "PRP", "PRP$", "RB", "CC", "WDT", "WP"}
+RUN_CONNECTORS = {"of", "the", "and", "for"}
+# Not at a line start or after a label colon, where headings and titles sit.
+TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
 ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
@@ -125,7 +128,8 @@ class NameCueRecognizer(LocalRecognizer):
                    for s, e, score in found if e > s]
         results += [RecognizerResult("ORGANIZATION", s, e, score,
                                      recognition_metadata={"recognizer_name": "redact:place-fields"})
-                    for s, e, score in self._place_fields(text) + self._caseless_facilities(doc) if e > s]
+                    for s, e, score in self._place_fields(text) + self._caseless_facilities(doc)
+                    + self._title_case_runs(text) if e > s]
         results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
                     for s, e in self._handle_speakers(text)]
         return results
@@ -299,6 +303,20 @@ class NameCueRecognizer(LocalRecognizer):
             if not words or all(w in self.lex.generic_place_words for w in words):
                 continue
             found.append((doc[start].idx, tok.idx + len(tok.text), 0.55))
+        return found
+
+    def _title_case_runs(self, text: str) -> list[tuple[int, int, float]]:
+        """Three or more capitalised words inside a line ("the Seeking Safety Group", "Grief and
+        Loss Group") name a group, program or business, unless every word is program vocabulary
+        ("Certified Peer Specialist", "Peer Contact Note")."""
+        found = []
+        for m in TITLE_RUN.finditer(text):
+            words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.group()) if w.lower() not in RUN_CONNECTORS]
+            if all(w in self.lex.roles or w in self.lex.generic_place_words or w in self.lex.abbreviations
+                   or w in self.lex.list_headers or w in self.lex.not_names or _zipf(w) >= 5.5 for w in words):
+                continue
+            lead = 4 if m.group().startswith("The ") else 0
+            found.append((m.start() + lead, m.end(), 0.5))
         return found
 
     def _signatures(self, text: str) -> list[tuple[int, int, float]]:
