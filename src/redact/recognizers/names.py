@@ -58,6 +58,8 @@ INITIALS = re.compile(r"^[A-Z]{2,3}$")
 # After a kin word these are verbs or adverbs, not names ("my sister will", "my son may").
 NOT_NAME_WORDS = frozenset({"will", "may", "can", "mark", "bill", "chase", "guy", "rob", "ray", "page"})
 NOT_NAME_TAGS = {"MD", "VB", "VBD", "VBZ", "VBP", "VBG", "IN", "DT", "PRP", "PRP$", "RB", "CC", "WDT", "WP"}
+RUN_LEAD_VERBS = {"attend", "attends", "attended", "tell", "call", "ask", "see", "meet", "join", "contact", "visit",
+                  "try", "go", "per"}
 RUN_CONNECTORS = {"of", "the", "and", "for"}
 # Not at a line start or after a label colon, where headings and titles sit.
 TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
@@ -311,12 +313,23 @@ class NameCueRecognizer(LocalRecognizer):
         ("Certified Peer Specialist", "Peer Contact Note")."""
         found = []
         for m in TITLE_RUN.finditer(text):
-            words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.group()) if w.lower() not in RUN_CONNECTORS]
+            start = m.start()
+            # "Attend Thursday Night Group", "Judge Mary Huffman": lead-in words are not the name.
+            for word in re.findall(r"[A-Za-z]+\s+", m.group()):
+                w = word.strip().lower()
+                if not (w in STOP_WORDS or w in self.lex.titles or w in self.lex.kinship or w in self.lex.roles
+                        or w in RUN_LEAD_VERBS):
+                    break
+                start += len(word)
+            if any(self.is_first_name(w) and not self.is_everyday_word(w) for w in text[start:m.end()].split()):
+                continue  # a person's name with a title or a list of people, left to the name cues
+            words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[start:m.end()]) if w.lower() not in RUN_CONNECTORS]
+            if len(words) < 2:
+                continue
             if all(w in self.lex.roles or w in self.lex.generic_place_words or w in self.lex.abbreviations
                    or w in self.lex.list_headers or w in self.lex.not_names or _zipf(w) >= 5.5 for w in words):
                 continue
-            lead = 4 if m.group().startswith("The ") else 0
-            found.append((m.start() + lead, m.end(), 0.5))
+            found.append((start, m.end(), 0.5))
         return found
 
     def _signatures(self, text: str) -> list[tuple[int, int, float]]:
@@ -332,12 +345,14 @@ class NameCueRecognizer(LocalRecognizer):
         """Names in fields of delimited rows (attendance exports pasted into notes)."""
         lines = text.splitlines(keepends=True)
         delimiter = next((d for d in DELIMITERS
-                          if sum(1 for line in lines if line.count(d) >= 2) >= 2), None)
+                          if sum(1 for line in lines if line.count(d) >= 2
+                                 and all(len(c.split()) <= 4 for c in line.split(d))) >= 2), None)
         if delimiter is None:
             return []
         found, pos = [], 0
         for line in lines:
-            if line.count(delimiter) >= 2:
+            cells = line.rstrip("\n").split(delimiter)
+            if line.count(delimiter) >= 2 and all(len(c.split()) <= 4 for c in cells):
                 col = 0
                 for cell in line.rstrip("\n").split(delimiter):
                     cell_start = pos + col
@@ -412,6 +427,9 @@ class NameCueRecognizer(LocalRecognizer):
             if candidate.text[:1].isupper() and not is_title and self.is_everyday_word(candidate.text) \
                     and candidate.tag_ not in {"NNP", "NNPS"}:
                 continue
+            if not is_title and not caseless and not (self._could_be_name_part(candidate.text)
+                                                      or self.is_first_name(candidate.text)):
+                continue  # "Peer Services", "Peer Support": a kin or role word before an ordinary noun
             span = self._following_name(doc, nxt, caseless)
             if span:
                 found.append((*span, 0.8 if is_title else 0.7))
@@ -439,7 +457,8 @@ class NameCueRecognizer(LocalRecognizer):
                 doc[tok.i + 2].like_num or doc[tok.i + 2].lower_ in {"age", "aged"})
             if not (aged or nxt.lower_ in self.lex.person_verbs):
                 continue
-            if self._could_be_name_part(text) or self.is_first_name(text) or text.lower() in self.lex.word_names:
+            listed = self.is_first_name(text) or text.lower() in self.lex.word_names
+            if listed or (self._could_be_name_part(text) and tok.tag_ in {"NNP", "NNPS"}):
                 found.append((tok.idx, tok.idx + len(text), 0.6))
         return found
 
@@ -479,8 +498,10 @@ class NameCueRecognizer(LocalRecognizer):
             caseless = _caseless(tok)
             everyday = self.is_everyday_word(text)
             if caseless:
-                # Lower-case chat or ALL-CAPS transcripts: only names rare as everyday words.
-                if everyday or not self.is_first_name(text) or _zipf(text.lower()) >= self.word_zipf + 1.2:
+                # Lower-case chat or ALL-CAPS transcripts: only names rare as everyday words, and
+                # not a unit after a number ("20 min").
+                if everyday or not self.is_first_name(text) or _zipf(text.lower()) >= self.word_zipf + 1.2 \
+                        or (tok.i > 0 and doc[tok.i - 1].like_num):
                     continue
                 found.append((tok.idx, tok.idx + len(text), 0.55))
             elif text[0].isupper() and not text.isupper():
