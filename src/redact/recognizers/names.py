@@ -49,6 +49,7 @@ HANDLE = re.compile(r"^[A-Za-z][\w.]*(?:\d|_)[\w.]*$")
 HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
                            r"(?=[ \t]*(?:$|[<(\[]))")
+HYPHENATED_SURNAME = re.compile(r"\b[A-Z][^\W\d_A-Z]+-[A-Z][^\W\d_A-Z]+\b(?!-)")
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
@@ -278,6 +279,10 @@ class NameCueRecognizer(LocalRecognizer):
         for m in HYPHENATED_NAME.finditer(text):
             parts = m.group().lower().split("-")
             if min(_zipf(p) for p in parts) < 3.2 and not any(p in self.lex.abbreviations for p in parts):
+                found.append((m.start(), m.end(), 0.6))
+        # Double-barrelled surnames ("Delgado-Nuñez", "Kelley-Gomez"): both halves can be names.
+        for m in HYPHENATED_SURNAME.finditer(text):
+            if all(self._could_be_name_part(p) for p in m.group().split("-")):
                 found.append((m.start(), m.end(), 0.6))
         return found
 
