@@ -67,7 +67,15 @@ def load_spacy(name: str) -> Language:
                           hint="check --model / REDACT_MODEL") from exc
     if "ner" not in nlp.pipe_names:
         raise ConfigError(f"spaCy model {name!r} has no 'ner' component", hint="use an NER pipeline")
+    split_bullets(nlp)
     return nlp
+
+
+def split_bullets(nlp: Language) -> None:
+    """Split a bullet glued to its first word ("-Dawn Rodriguez", "•Amy"), common in staff notes;
+    spaCy's English prefixes keep "-Dawn" as one token, which hides the name from NER."""
+    prefixes = list(nlp.Defaults.prefixes) + [r"[-–—•*>~](?=[^\W\d_])"]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
 
 
 class PreloadedSpacyNlpEngine(SpacyNlpEngine):

@@ -50,6 +50,10 @@ HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
                            r"(?=[ \t]*(?:$|[<(\[]))")
 HYPHENATED_SURNAME = re.compile(r"\b[A-Z][^\W\d_A-Z]+-[A-Z][^\W\d_A-Z]+\b(?!-)")
+ADDRESS_FIELDS = {"address", "home address", "street address", "mailing address", "street", "residence",
+                  "current address", "lives at", "staying at", "addr"}
+ADDRESS_WITHHELD = {"confidential", "none", "n/a", "na", "homeless", "unhoused", "unknown", "declined",
+                    "withheld", "shelter", "same", "see", "pending", "redacted"}
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
@@ -75,7 +79,7 @@ class NameCueRecognizer(LocalRecognizer):
         self.names = config.names
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
-        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME"], name="redact:name-cues",
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME", "ADDRESS"], name="redact:name-cues",
                          supported_language="en")
 
     def load(self) -> None:
@@ -135,14 +139,18 @@ class NameCueRecognizer(LocalRecognizer):
                     + self._title_case_runs(text) if e > s]
         results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
                     for s, e in self._handle_speakers(text)]
+        results += [RecognizerResult("ADDRESS", s, e, 0.6, recognition_metadata={"recognizer_name": self.name})
+                    for s, e in self._address_fields(text)]
         return results
 
     def _handle_speakers(self, text: str) -> list[tuple[int, int]]:
         """Chat exports label lines with usernames ("ada_strong:", "rumeysa1527:")."""
         matches = [m for m in SPEAKER.finditer(text) if HANDLE.match(m.group("label").strip())]
         counts = Counter(m.group("label").strip() for m in matches)
+        # Seen twice, or once when it mixes letters and digits like a handle ("darkhorse90").
         return [(m.start("label"), m.start("label") + len(m.group("label").strip()))
-                for m in matches if counts[m.group("label").strip()] >= 2]
+                for m in matches if counts[m.group("label").strip()] >= 2
+                or (re.search(r"[A-Za-z]{3}", m.group("label")) and re.search(r"\d", m.group("label")))]
 
     def _name_words(self, text: str, offset: int, caseless: bool) -> list[tuple[int, int]]:
         """Spans of the name words in a short label ("Dr. Okafor" -> "Okafor")."""
@@ -258,6 +266,23 @@ class NameCueRecognizer(LocalRecognizer):
             value = m.group("value").strip().strip("\"'“”")
             if value and field in self.lex.place_fields:
                 found += self._place_value(value, text.find(value, m.start("value")))
+        return found
+
+    def _address_fields(self, text: str) -> list[tuple[int, int]]:
+        """The value of an address field ("Address: Wayne/Oak", "lives at: 12 Elm"), unless it
+        says the address is withheld or absent."""
+        found = []
+        for m in FIELD.finditer(text):
+            field = re.sub(r"[_\s]+", " ", m.group("field")).strip().lower()
+            value = m.group("value").strip()
+            if field not in ADDRESS_FIELDS or not value:
+                continue
+            value = re.split(r"\s[(-]|\(", value)[0].strip()
+            words = set(re.findall(r"[a-z/]+", value.lower()))
+            if not value or words & ADDRESS_WITHHELD or not re.search(r"\d|[A-Z]|/|&", value):
+                continue
+            start = text.find(value, m.start("value"))
+            found.append((start, start + len(value)))
         return found
 
     def _place_value(self, value: str, start: int) -> list[tuple[int, int, float]]:

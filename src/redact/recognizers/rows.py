@@ -66,18 +66,32 @@ class DelimitedRowRecognizer(LocalRecognizer):
         return None, None
 
     def _row(self, line: str, pos: int, delimiter: str, roles: dict[int, str]) -> list[tuple[str, int, int]]:
-        found, col = [], 0
-        for i, cell in enumerate(line.split(delimiter)):
-            start = pos + col + len(cell) - len(cell.lstrip())
-            col += len(cell) + len(delimiter)
-            value = cell.strip().strip('"')
+        found = []
+        for i, (start, end) in enumerate(split_cells(line, delimiter)):
             label = roles.get(i)
+            value = line[start:end]
             if not label or not value:
                 continue
             shape = CELL_SHAPES.get(label)
             if shape and not shape.match(value):
                 continue
-            if cell.strip().startswith('"'):
-                start += 1
-            found.append((label, start, start + len(value)))
+            found.append((label, pos + start, pos + end))
         return found
+
+
+def split_cells(line: str, delimiter: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell's value, trimmed of spaces and CSV quotes; a delimiter inside
+    double quotes ("Maffei, Michael") does not split."""
+    cells, start, quoted = [], 0, False
+    for i, c in enumerate(line + delimiter):
+        if c == '"':
+            quoted = not quoted
+        elif c == delimiter and not quoted or i == len(line):
+            a, b = start, i
+            while a < b and line[a] in ' \t"':
+                a += 1
+            while b > a and line[b - 1] in ' \t"':
+                b -= 1
+            cells.append((a, b))
+            start = i + 1
+    return cells
