@@ -82,9 +82,10 @@ class Lexicon(_Strict):
     generic_place_words: frozenset[str]
     facility_words: frozenset[str]
     person_verbs: frozenset[str]
+    medications: frozenset[str]
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
-                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words", "person_verbs",
+                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words", "person_verbs", "medications",
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

@@ -59,6 +59,7 @@ LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
 MONTH_PREPOSITIONS = {"in", "since", "by", "until", "till", "through", "of", "early", "late", "mid", "last", "next",
                       "this", "during", "before", "after", "from", "to"}
+INITIALS_DOTTED = re.compile(r"(?:[^\W\d_]\.){2,4}")
 INITIALS = re.compile(r"^[A-Z]{2,3}$")
 # After a kin word these are verbs or adverbs, not names ("my sister will", "my son may").
 NOT_NAME_WORDS = frozenset({"will", "may", "can", "mark", "bill", "chase", "guy", "rob", "ray", "page"})
@@ -68,6 +69,9 @@ RUN_LEAD_VERBS = {"attend", "attends", "attended", "tell", "call", "ask", "see",
 RUN_CONNECTORS = {"of", "the", "and", "for"}
 # Not at a line start or after a label colon, where headings and titles sit.
 TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
+RARE_PROPER_ZIPF = 2.5
+ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}(?:-[A-Z]{1,4})?$")
+ACRONYM_CUES = {"at", "from", "through", "via", "with", "for", "to", "join", "joined", "by"}
 ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
@@ -131,12 +135,13 @@ class NameCueRecognizer(LocalRecognizer):
         found += self._gazetteer(doc)
         found += self._subjects(doc)
         found += self._name_runs(doc)
+        found += self._rare_proper_nouns(doc)
         results = [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
                    for s, e, score in found if e > s]
         results += [RecognizerResult("ORGANIZATION", s, e, score,
                                      recognition_metadata={"recognizer_name": "redact:place-fields"})
                     for s, e, score in self._place_fields(text) + self._caseless_facilities(doc)
-                    + self._title_case_runs(text) if e > s]
+                    + self._title_case_runs(text) + self._acronyms(doc) if e > s]
         results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
                     for s, e in self._handle_speakers(text)]
         results += [RecognizerResult("ADDRESS", s, e, 0.6, recognition_metadata={"recognizer_name": self.name})
@@ -156,7 +161,8 @@ class NameCueRecognizer(LocalRecognizer):
         """Spans of the name words in a short label ("Dr. Okafor" -> "Okafor")."""
         spans = []
         for m in re.finditer(r"[^\W\d_][\w'’.-]*", text):
-            word = m.group().rstrip(".")
+            # Initials keep their last dot ("T.O."); other words lose a sentence's full stop.
+            word = m.group() if INITIALS_DOTTED.fullmatch(m.group()) else m.group().rstrip(".")
             if (self.is_non_name(word) and word.lower() not in self.lex.word_names) or word.lower() in PARTICLES:
                 continue
             if caseless or word[0].isupper() or self.is_known_name(word):
@@ -497,6 +503,36 @@ class NameCueRecognizer(LocalRecognizer):
         if w in self.lex.word_names:  # "May Xiong", but not "in May Maria said"
             return not (tok.i > 0 and doc_word(tok.doc, tok.i - 1) in MONTH_PREPOSITIONS)
         return self.is_first_name(tok.text) and not self.is_non_name(tok.text)
+
+    def _acronyms(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """An unknown acronym after a preposition of place or affiliation in cased text ("retired
+        from NCR", "certification through the TDMHSAS", "referral to ACCES-VR"): an organisation.
+        Clinical and program shorthand is in the abbreviations list and stays."""
+        found = []
+        for tok in doc:
+            text = tok.text
+            if not (3 <= len(text) <= 9 and ACRONYM.match(text)) or _caseless(tok) or tok.i == 0:
+                continue
+            prev = doc[tok.i - 1].lower_ if doc[tok.i - 1].lower_ != "the" or tok.i < 2 else doc[tok.i - 2].lower_
+            if prev not in ACRONYM_CUES or text.lower() in self.lex.abbreviations \
+                    or text.lower().split("-")[0] in self.lex.abbreviations or self.is_non_name(text):
+                continue
+            found.append((tok.idx, tok.idx + len(text), 0.5))
+        return found
+
+    def _rare_proper_nouns(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """A capitalised word inside a sentence that is too rare to be English ("Théophile",
+        "Onveer", "Olathe"): in these notes almost always a person's or place's name."""
+        found = []
+        for tok in doc:
+            text = tok.text
+            if len(text) < 3 or not text.isalpha() or not text[0].isupper() or text.isupper() \
+                    or tok.is_sent_start or _caseless(tok) or self.is_non_name(text) \
+                    or text.lower() in self.lex.organizations_lower or text.lower() in self.lex.medications:
+                continue
+            if _zipf(text.lower()) < RARE_PROPER_ZIPF:
+                found.append((tok.idx, tok.idx + len(text), 0.45))
+        return found
 
     def _name_runs(self, doc: Doc) -> list[tuple[int, int, float]]:
         """Two or three capitalised words in a row that can each be part of a name ("Giustino

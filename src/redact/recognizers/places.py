@@ -19,8 +19,8 @@ from redact.config import DetectionConfig
 from redact.recognizers.names import _caseless, _zipf
 
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
-# A single-word place rarer than this in everyday English needs no cue when capitalised.
-RARE_ZIPF = 3.0
+# A single-word place this common in everyday English ("Mobile", "Normal") needs a cue.
+EVERYDAY_ZIPF = 4.0
 
 
 class PlaceRecognizer(LocalRecognizer):
@@ -83,7 +83,7 @@ class PlaceRecognizer(LocalRecognizer):
         if len(words) > 1:
             return False
         w = words[0].lower()
-        return _zipf(w) >= RARE_ZIPF or w in self.names.first_names or w in self.names.last_names \
+        return _zipf(w) >= EVERYDAY_ZIPF or w in self.names.first_names or w in self.names.last_names \
             or w in self.names.lexicon.word_names
 
     # --- sources ---------------------------------------------------------------------------
