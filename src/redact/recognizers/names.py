@@ -83,6 +83,7 @@ class NameCueRecognizer(LocalRecognizer):
         self.names = config.names
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
+        self._orgs_pattern: re.Pattern | None = None
         super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME", "ADDRESS"], name="redact:name-cues",
                          supported_language="en")
 
@@ -141,7 +142,7 @@ class NameCueRecognizer(LocalRecognizer):
         results += [RecognizerResult("ORGANIZATION", s, e, score,
                                      recognition_metadata={"recognizer_name": "redact:place-fields"})
                     for s, e, score in self._place_fields(text) + self._caseless_facilities(doc)
-                    + self._title_case_runs(text) + self._acronyms(doc) if e > s]
+                    + self._title_case_runs(text) + self._acronyms(doc) + self._caseless_known_orgs(doc) if e > s]
         results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
                     for s, e in self._handle_speakers(text)]
         results += [RecognizerResult("ADDRESS", s, e, 0.6, recognition_metadata={"recognizer_name": self.name})
@@ -190,7 +191,7 @@ class NameCueRecognizer(LocalRecognizer):
                 continue
             # Every word must be able to be a name ("Case manager:" is a field, not a speaker).
             namely = all((self.is_known_name(w) and (not self.is_everyday_word(w) or w.lower() in self.lex.word_names))
-                         or _zipf(w.lower()) < 3.5 for w in words)
+                         or _zipf(w.lower()) < 3.5 or (len(w) == 1 and len(words) > 1) for w in words)
             known = namely and any(self.is_known_name(w) for w in words)
             repeated = counts[label.lower()] >= 2 and not all(self.is_everyday_word(w) for w in words)
             # In a transcript, a speaker label that is no everyday word is a name even if heard once.
@@ -234,7 +235,8 @@ class NameCueRecognizer(LocalRecognizer):
                 pos = bullet.end() + 1
         return found
 
-    def _person_value(self, text: str, value: str, start: int, score: float) -> list[tuple[int, int, float]]:
+    def _person_value(self, text: str, value: str, start: int, score: float,
+                      signed: bool = False) -> list[tuple[int, int, float]]:
         # "KOWALSKI, ANDRZEJ": a surname-first name keeps its given name; other commas end the name.
         surname_first = SURNAME_FIRST.match(value)
         value = surname_first.group() if surname_first else re.split(r"[<(\[,]|\s[-–—/]\s", value)[0]
@@ -246,6 +248,8 @@ class NameCueRecognizer(LocalRecognizer):
             w = word.rstrip(".")
             if w.lower() in PARTICLES or self.is_known_name(w) and not self.is_everyday_word(w):
                 return True
+            if signed and (w.lower() in self.lex.word_names or len(w) == 1):
+                return True  # "thank you\nhope m"
             if self.is_non_name(w) or w.lower() in STOP_WORDS:
                 return w.lower() in self.lex.titles
             return w[:1].isupper() or _zipf(w.lower()) < 3.5
@@ -372,7 +376,7 @@ class NameCueRecognizer(LocalRecognizer):
         found = []
         for m in CLOSING.finditer(text):
             found += self._person_value(text, m.group("name").strip(), m.start("name") +
-                                        (len(m.group("name")) - len(m.group("name").lstrip())), 0.7)
+                                        (len(m.group("name")) - len(m.group("name").lstrip())), 0.7, signed=True)
         for m in SIGN_OFF.finditer(text):
             found += self._person_value(text, m.group("name"), m.start("name"), 0.65)
         return found
@@ -503,6 +507,27 @@ class NameCueRecognizer(LocalRecognizer):
         if w in self.lex.word_names:  # "May Xiong", but not "in May Maria said"
             return not (tok.i > 0 and doc_word(tok.doc, tok.i - 1) in MONTH_PREPOSITIONS)
         return self.is_first_name(tok.text) and not self.is_non_name(tok.text)
+
+    def _caseless_known_orgs(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """Store and employer names in lower-case chats and ALL-CAPS transcripts ("price chopper",
+        "FEDEX"), except one-word names that are everyday words ("target", "subway")."""
+        found = []
+        for m in self._known_orgs_any_case.finditer(doc.text):
+            name = m.group()
+            if " " not in name and _zipf(name.lower()) >= 4.0:
+                continue
+            tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if tok is not None and _caseless(tok[0]):
+                found.append((m.start(), m.end(), 0.6))
+        return found
+
+    @property
+    def _known_orgs_any_case(self) -> re.Pattern:
+        if self._orgs_pattern is None:
+            names = sorted(self.lex.organizations, key=len, reverse=True)
+            self._orgs_pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)",
+                                            re.IGNORECASE)
+        return self._orgs_pattern
 
     def _acronyms(self, doc: Doc) -> list[tuple[int, int, float]]:
         """An unknown acronym after a preposition of place or affiliation in cased text ("retired
