@@ -70,6 +70,9 @@ RUN_CONNECTORS = {"of", "the", "and", "for"}
 # Not at a line start or after a label colon, where headings and titles sit.
 TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
 RARE_PROPER_ZIPF = 2.5
+BRANDS_THAT_ARE_WORDS = {"target", "subway", "sonic", "pilot", "tops", "acme", "ross", "spectrum", "sprint", "staples",
+                         "marathon", "goodwill", "legal aid", "uber", "ups", "sprouts", "dollar store", "giant",
+                         "whole foods", "smith's", "dick's", "weis", "big y", "tyson", "lidl"}
 ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}(?:-[A-Z]{1,4})?$")
 ACRONYM_CUES = {"at", "from", "through", "via", "with", "for", "to", "join", "joined", "by"}
 ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
@@ -510,11 +513,11 @@ class NameCueRecognizer(LocalRecognizer):
 
     def _caseless_known_orgs(self, doc: Doc) -> list[tuple[int, int, float]]:
         """Store and employer names in lower-case chats and ALL-CAPS transcripts ("price chopper",
-        "FEDEX"), except one-word names that are everyday words ("target", "subway")."""
+        "FEDEX", "amazon"), except names that are everyday words ("target", "subway")."""
         found = []
         for m in self._known_orgs_any_case.finditer(doc.text):
             name = m.group()
-            if " " not in name and _zipf(name.lower()) >= 4.0:
+            if name.lower() in BRANDS_THAT_ARE_WORDS:
                 continue
             tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if tok is not None and _caseless(tok[0]):
