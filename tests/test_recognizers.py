@@ -57,3 +57,45 @@ def test_identifier_is_found(redactor, text, value, label):
 def test_non_identifier_stays_readable(redactor, text, word):
     found = _found(redactor, text)
     assert not any(word in v for v in found), found
+
+
+# Cues added for the detection issue: one row per mechanism, values covered whatever their label.
+@pytest.mark.parametrize("text, value", [
+    ("We live in Olathe now.", "Olathe"),                                  # town gazetteer, cue word
+    ("20:42 marcos: bus broke down near lafayette", "lafayette"),           # caseless town after a cue
+    ("Volunteers of America\nPiqua, PA 19506", "Piqua"),                    # town before a state
+    ("date|name|zip|present\n7/15|Joost|34712|x\n7/22|May Larrea|85148|N", "34712"),  # column by header
+    ("Date;NAME;GROUP;Age\n8/13;Ambrosio;Seeking Safety Group;58", "58"),
+    ("client_age=28\nclient_zip=06513", "06513"),                          # key=value fields
+    ("18:59 marcos: need a ride to bridgeway treatment center friday", "bridgeway treatment center"),
+    ("Qadim described a relapse scare near Spokane.", "Qadim"),            # subject of a person verb
+    ("-Dawn Rodriguez overdue UA, f/u next week", "Dawn Rodriguez"),       # glued bullet, name run
+    ('- "Sarge" (Harold Benally, 67) is back.', "Sarge"),                  # nickname explained
+    ("Walter ((38)) is new to group.", "38"),
+    ("Started using pills at 19 after a car wreck.", "19"),
+    ("He turned fifteen in April.", "fifteen"),
+    ("Date: Thursday 3/12/2026, 6pm.", "Thursday 3/12/2026"),
+    ("Fecha: 12 de marzo de 2026", "12 de marzo de 2026"),
+    ("Joaquin's grey Honda (plate \"LVN 7730\").", "LVN 7730"),
+    ("Parking is on Second and Ludlow.", "Second and Ludlow"),
+    ("He lives at 4873 Hill Rest, Apt. 218 now.", "4873 Hill Rest, Apt. 218"),
+    ("F/u tuesday group 3/17. — T.O.", "T.O."),
+    ("He retired from NCR last year.", "NCR"),
+    ("Talked about his wife Min-ji asking when.", "Min-ji"),
+])
+def test_detection_cue_is_found(redactor, text, value):
+    found = _found(redactor, text)
+    assert any(value in key for key in found), (value, found)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("She started group at 10 today.", "10"),                               # a time, not an age
+    ("Feels 7/10 on cravings today.", "7/10"),                              # a rating, not a date
+    ("Attendance (9): Faith, Grace.", "9"),                                 # a count, not an age
+    ("hit target and got subway after", "target"),                          # brands that are words
+    ("Referred to IOP and CBT at the clinic.", "CBT"),                      # clinical shorthand
+    ("We met on Monday and Tuesday.", "Monday and Tuesday"),
+])
+def test_lookalike_stays_readable(redactor, text, word):
+    found = _found(redactor, text)
+    assert not any(word in key for key in found), (word, found)

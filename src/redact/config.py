@@ -85,8 +85,8 @@ class Lexicon(_Strict):
     medications: frozenset[str]
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
-                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words", "person_verbs", "medications",
-                     mode="before")
+                     "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
+                     "person_verbs", "medications", mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         # YAML 1.1 reads bare on/off/yes/no as booleans: insist on strings so a word is never lost.

@@ -13,10 +13,10 @@ from redact.config import DetectionConfig
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
-from redact.recognizers.places import PlaceRecognizer
-from redact.recognizers.rows import DelimitedRowRecognizer
 from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
+from redact.recognizers.places import PlaceRecognizer
 from redact.recognizers.roster import Roster, RosterRecognizer
+from redact.recognizers.rows import DelimitedRowRecognizer
 
 __all__ = ["Roster", "build_analyzer"]
 

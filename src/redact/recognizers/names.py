@@ -43,7 +43,8 @@ QUOTED_NICKNAME = re.compile(r"\b[A-Z][\w'’-]+[ \t]+[\"“'][^\"”'\n]{1,24}[
 # 'Dmitri Volkov ("Dima")', 'Oluwaseun ("Seun")'.
 NICKNAME_BEFORE_NAME = re.compile(r"[\"“](?P<nick>[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2})[\"”],?[ \t]*"
                                   r"\((?=[A-Z][a-z]+[ \t][A-Z])")
-NICKNAME_AFTER_NAME = re.compile(r"(?<=[A-Za-z][ \t])\([ \t]?(?:aka[ \t]|a\.k\.a\.?[ \t])?[\"“'](?P<nick>[^\"”'\n]{1,20})[\"”'][ \t]?\)")
+NICKNAME_AFTER_NAME = re.compile(r"(?<=[A-Za-z][ \t])\([ \t]?(?:aka[ \t]|a\.k\.a\.?[ \t])?"
+                                 r"[\"“'](?P<nick>[^\"”'\n]{1,20})[\"”'][ \t]?\)")
 _CASED_ANYWAY = re.compile(r"\b(?:[AaPp]\.?[Mm]\.?|I)\b")
 HANDLE = re.compile(r"^[A-Za-z][\w.]*(?:\d|_)[\w.]*$")
 HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
@@ -87,8 +88,8 @@ class NameCueRecognizer(LocalRecognizer):
         self.lex = config.names.lexicon
         self.word_zipf = config.names.common_word_zipf
         self._orgs_pattern: re.Pattern | None = None
-        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME", "ADDRESS"], name="redact:name-cues",
-                         supported_language="en")
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "USERNAME", "ADDRESS"],
+                         name="redact:name-cues", supported_language="en")
 
     def load(self) -> None:
         pass
@@ -366,7 +367,8 @@ class NameCueRecognizer(LocalRecognizer):
                 start += len(word)
             if any(self.is_first_name(w) and not self.is_everyday_word(w) for w in text[start:m.end()].split()):
                 continue  # a person's name with a title or a list of people, left to the name cues
-            words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[start:m.end()]) if w.lower() not in RUN_CONNECTORS]
+            words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[start:m.end()])
+                     if w.lower() not in RUN_CONNECTORS]
             if len(words) < 2:
                 continue
             if all(w in self.lex.roles or w in self.lex.generic_place_words or w in self.lex.abbreviations
