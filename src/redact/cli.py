@@ -84,6 +84,7 @@ COMMANDS = {
     "run": "redact.commands.run:run",
     "detect": "redact.commands.detect:detect",
     "eval": "redact.commands.eval:eval_",
+    "overredaction": "redact.commands.overredaction:overredaction",
     "verify": "redact.commands.verify:verify",
     "stats": "redact.commands.stats:stats",
     "reveal": "redact.commands.reveal:reveal",

@@ -7,8 +7,10 @@ non-space characters that fall inside some gold mention. F2 weighs recall four t
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections import defaultdict
+import os
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,12 +80,64 @@ def read_jsonl(path: Path) -> Iterable[dict]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def load_gold(path: Path) -> list[GoldDoc]:
+CORPORA_ENV = "REDACT_CORPORA"
+
+
+def find_corpora(gold_path: Path, explicit: Path | None = None) -> Path | None:
+    """Where the real-text corpora are: --corpora, $REDACT_CORPORA, or the nearest
+    `shared/corpora` above the gold file (the project's layout on developer machines and in CI)."""
+    if explicit or os.environ.get(CORPORA_ENV):
+        return Path(explicit or os.environ[CORPORA_ENV])
+    for folder in Path(gold_path).resolve().parents:
+        if (folder / "shared" / "corpora").is_dir():
+            return folder / "shared" / "corpora"
+    return None
+
+
+class _Corpora:
+    """Lazily read corpus files, {id: text} each."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root, self.files = root, {}
+
+    def text(self, name: str, doc: str) -> str:
+        if name not in self.files:
+            if self.root is None or not (self.root / name).is_file():
+                raise ConfigError(f"gold joins corpus {name!r}, which is not under {self.root}",
+                                  hint="pass --corpora DIR or set REDACT_CORPORA")
+            self.files[name] = {str(r["id"]): r["text"] for r in read_jsonl(self.root / name)}
+        try:
+            return self.files[name][doc]
+        except KeyError:
+            raise ConfigError(f"corpus {name!r} has no document {doc!r}") from None
+
+
+def _joined_text(rec: dict, corpora: _Corpora, where: str) -> str:
+    """The text of a gold line kept as offsets into a corpus (research-only text stays out of the
+    repository): its pieces joined by newlines, checked against the recorded SHA-256."""
+    text = "\n".join(corpora.text(rec["corpus"], str(p["doc"]))[p["start"]:p["end"]] for p in rec["parts"])
+    if rec.get("sha256") and hashlib.sha256(text.encode()).hexdigest() != rec["sha256"]:
+        raise ConfigError(f"{where}: the corpus text differs from the one annotated (sha256 mismatch)")
+    return text
+
+
+def load_gold(path: Path, corpora: Path | None = None, part: str | None = None) -> list[GoldDoc]:
+    """Gold documents from GOLD.jsonl: lines with a text, or lines naming a corpus and pieces of
+    its documents (joined with the corpora folder). `part` keeps only lines of that part (dev/test)."""
     docs = []
+    joined = _Corpora(find_corpora(path, corpora))
     for n, rec in enumerate(read_jsonl(path), 1):
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or "id" not in rec:
-            raise ConfigError(f"{path}: line {n} needs an id and a text")
-        docs.append(GoldDoc(str(rec["id"]), rec["text"], list(rec.get("spans", []))))
+        if not isinstance(rec, dict) or "id" not in rec:
+            raise ConfigError(f"{path}: line {n} needs an id")
+        if part and rec.get("part") != part:
+            continue
+        if "corpus" in rec and "parts" in rec:
+            text = _joined_text(rec, joined, f"{path}: line {n}")
+        elif isinstance(rec.get("text"), str):
+            text = rec["text"]
+        else:
+            raise ConfigError(f"{path}: line {n} needs a text (or a corpus and parts)")
+        docs.append(GoldDoc(str(rec["id"]), text, list(rec.get("spans", []))))
     return docs
 
 
@@ -121,6 +175,47 @@ def score(gold: list[GoldDoc], predicted: dict[str, list[dict]], with_values: bo
                     fp["value"] = doc.text[p["start"]:p["end"]]
                 report.false_positives.append(fp)
     return report
+
+
+@dataclass
+class RedactionRate:
+    """How much of a text without gold gets redacted: on real text with few identifiers, most of
+    it is over-redaction."""
+
+    chars: int = 0
+    redacted: int = 0
+    by_label: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    strings: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    @property
+    def share(self) -> float:
+        return self.redacted / self.chars if self.chars else 0.0
+
+    def to_json(self, top: int = 0) -> dict:
+        out = {"chars": self.chars, "redacted": self.redacted, "share": round(self.share, 5),
+               "by_label": {k: {"redacted": v, "share": round(v / self.chars, 5) if self.chars else 0.0}
+                            for k, v in sorted(self.by_label.items())}}
+        if top:
+            out["top_strings"] = {k: c.most_common(top) for k, c in sorted(self.strings.items())}
+        return out
+
+
+def redaction_rate(docs: Iterable[GoldDoc], predicted: dict[str, list[dict]]) -> RedactionRate:
+    """Share of non-space characters covered by predicted spans, overall and per label, and the
+    redacted strings per label (case-folded) for the most-frequent lists."""
+    rate = RedactionRate()
+    for doc in docs:
+        covered = bytearray(len(doc.text))
+        rate.chars += sum(1 for c in doc.text if not c.isspace())
+        for p in predicted.get(doc.id, []):
+            piece = doc.text[p["start"]:p["end"]]
+            fresh = sum(1 for i in range(p["start"], min(p["end"], len(doc.text)))
+                        if not covered[i] and not doc.text[i].isspace())
+            covered[p["start"]:p["end"]] = b"\x01" * len(covered[p["start"]:p["end"]])
+            rate.redacted += fresh
+            rate.by_label[p["label"]] += fresh
+            rate.strings[p["label"]][" ".join(piece.split()).lower()] += 1
+    return rate
 
 
 def format_table(report: Report) -> str:

@@ -21,18 +21,27 @@ from redact.cli import EXIT_PARTIAL, detection_options, library_errors, progress
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full report as JSON.")
 @click.option("--show-values", is_flag=True, help="Print leaked values (only on synthetic data!).")
+@click.option("--corpora", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of the real-text corpora that offset-only gold lines join with "
+                   "(default: $REDACT_CORPORA, else the nearest shared/corpora above GOLD).")
+@click.option("--part", type=click.Choice(["dev", "test"]), default=None,
+              help="Score only the gold lines of this part.")
 @detection_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @library_errors
-def eval_(gold, pred, min_recall, min_precision, json_out, show_values, policy, model, config_path, roster, quiet):
+def eval_(gold, pred, min_recall, min_precision, json_out, show_values, corpora, part, policy, model, config_path,
+          roster, quiet):
     """Score detection against GOLD.jsonl ({"id", "text", "spans": [{"start", "end", "label"}]}).
+
+    Gold lines may hold offsets into a corpus instead of text ({"id", "corpus", "parts": [{"doc",
+    "start", "end"}], "sha256", "spans"}); they are joined with the --corpora folder.
 
     Prints mention recall (label-blind), character precision and F2, overall and per label, and
     the leaked mentions by id and offsets. Exit 1 when recall is below --min-recall.
     """
     from redact.evaluate import format_table, load_gold, read_jsonl, score
 
-    docs = load_gold(gold)
+    docs = load_gold(gold, corpora, part)
     if pred:
         predicted = {str(r["id"]): r.get("spans", []) for r in read_jsonl(pred)}
     else:

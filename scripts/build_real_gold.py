@@ -1,0 +1,329 @@
+"""Build the real-text gold set: windows of ../shared/corpora annotated by hand, kept as offsets.
+
+The research-only corpora may not enter the repository, so the gold file holds no text: each
+line names its corpus, the document pieces it is made of and the SHA-256 of the joined text, and
+`redact eval` joins it with the corpora at run time (redact.evaluate.load_gold).
+
+    python scripts/build_real_gold.py windows --corpora ../shared/corpora --out ../annot
+        writes ../annot/<group>/<id>.txt, one window per file, to annotate by hand
+    python scripts/build_real_gold.py build --corpora ../shared/corpora --annotations ../annot \
+        --out tests/fixtures/real/real.gold.jsonl
+        reads ../annot/<group>/<id>.json ({"mentions": [{"value", "label", "occurrences"?}]}),
+        finds every occurrence of each value (or the 1-based ones listed) and writes offsets
+
+Windows are drawn with a fixed seed from the parts of each corpus that are not reserved (QMSum's
+test meetings are not in the corpus file at all); even-numbered windows are dev, odd are test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+SEED = 20261201
+WINDOW_CHARS = 1800
+LABELS = {"PERSON", "USERNAME", "AGE", "DATE", "PHONE", "EMAIL", "URL", "IP_ADDRESS", "ADDRESS", "LOCATION",
+          "ZIP", "ORGANIZATION", "ID"}
+
+
+def read(corpora: Path, name: str) -> list[dict]:
+    with (corpora / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def line_window(text: str, rng: random.Random, size: int = WINDOW_CHARS) -> tuple[int, int]:
+    """A run of whole lines of about `size` characters starting at a random line."""
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    first = rng.choice([s for s in starts if s < max(1, len(text) - size)] or [0])
+    end = text.find("\n", first + size)
+    return first, len(text) if end == -1 else end
+
+
+def speech(corpora: Path, rng: random.Random) -> list[dict]:
+    docs = read(corpora, "qmsum_meetings.jsonl")
+    windows = []
+    for domain, n in (("Committee", 26), ("AMI", 12), ("ICSI", 12)):
+        pool = [d for d in docs if d["meta"].get("domain") == domain]
+        for doc in rng.sample(pool, n):
+            start, end = line_window(doc["text"], rng)
+            piece = {"doc": doc["id"], "start": start, "end": end}
+            windows.append({"corpus": "qmsum_meetings.jsonl", "parts": [piece]})
+    return windows
+
+
+def sms(corpora: Path, rng: random.Random) -> list[dict]:
+    """Threads: 15 consecutive messages of one sender, as an SMS log would show them."""
+    docs = read(corpora, "nus_sms_en.jsonl")
+    by_user: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        by_user[doc["meta"].get("user_id", "")].append(doc)
+    users = sorted(u for u, msgs in by_user.items() if len(msgs) >= 15)
+    windows = []
+    for user in rng.sample(users, 50):
+        msgs = by_user[user]
+        first = rng.randrange(len(msgs) - 14)
+        windows.append({"corpus": "nus_sms_en.jsonl",
+                        "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + 15]]})
+    return windows
+
+
+def posts(corpora: Path, rng: random.Random) -> list[dict]:
+    windows = []
+    for name, n in (("dreaddit.jsonl", 20), ("empathy_reddit_pairs.jsonl", 15), ("counsel_chat.jsonl", 15)):
+        docs = read(corpora, name)
+        if name == "counsel_chat.jsonl":  # answers signed by therapists, where the identifiers are
+            docs = [d for d in docs if "Therapist (" in d["text"]]
+        for doc in rng.sample(docs, n):
+            start, end = line_window(doc["text"], rng, 2200) if len(doc["text"]) > 2600 else (0, len(doc["text"]))
+            windows.append({"corpus": name, "parts": [{"doc": doc["id"], "start": start, "end": end}]})
+    return windows
+
+
+def clinical(corpora: Path, rng: random.Random) -> list[dict]:
+    docs = read(corpora, "mtsamples.jsonl")
+    windows = []
+    for doc in rng.sample(docs, 50):
+        end = doc["text"].find("\n", WINDOW_CHARS)
+        windows.append({"corpus": "mtsamples.jsonl",
+                        "parts": [{"doc": doc["id"], "start": 0, "end": len(doc["text"]) if end == -1 else end}]})
+    return windows
+
+
+def committee(corpora: Path, rng: random.Random) -> list[dict]:
+    """A second speech batch: parliamentary committees, where named speakers are identifiers.
+    Windows never overlap the first batch's or each other."""
+    taken = defaultdict(list)
+    for w in speech(corpora, random.Random(f"{SEED}-speech")):
+        for p in w["parts"]:
+            taken[p["doc"]].append((p["start"], p["end"]))
+    pool = [d for d in read(corpora, "qmsum_meetings.jsonl") if d["meta"].get("domain") == "Committee"]
+    windows = []
+    while len(windows) < 50:
+        doc = rng.choice(pool)
+        start, end = line_window(doc["text"], rng)
+        if any(start < e and s < end for s, e in taken[doc["id"]]):
+            continue
+        taken[doc["id"]].append((start, end))
+        windows.append({"corpus": "qmsum_meetings.jsonl", "parts": [{"doc": doc["id"], "start": start, "end": end}]})
+    return windows
+
+
+def sms_more(corpora: Path, rng: random.Random) -> list[dict]:
+    """A second SMS batch from senders not in the first."""
+    used = {p["doc"] for w in sms(corpora, random.Random(f"{SEED}-sms")) for p in w["parts"]}
+    docs = read(corpora, "nus_sms_en.jsonl")
+    used_users = {d["meta"].get("user_id") for d in docs if d["id"] in used}
+    by_user: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        if doc["meta"].get("user_id") not in used_users:
+            by_user[doc["meta"].get("user_id", "")].append(doc)
+    users = sorted(u for u, msgs in by_user.items() if len(msgs) >= 15)
+    windows = []
+    for user in rng.sample(users, 50):
+        msgs = by_user[user]
+        first = rng.randrange(len(msgs) - 14)
+        windows.append({"corpus": "nus_sms_en.jsonl",
+                        "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + 15]]})
+    return windows
+
+
+def ner_bucket(doc_id: str) -> str:
+    """dev / test / train for the CC BY sets annotated for names (shared with `ner` below)."""
+    bucket = int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % 10
+    return "dev" if bucket == 0 else "test" if bucket == 1 else "train"
+
+
+def _posts_threads(corpora: Path, name: str, rng: random.Random) -> list[dict]:
+    """Ten posts a window, dev windows from the dev bucket and test windows from the test bucket,
+    so the NER's training pool never meets the gold."""
+    docs = read(corpora, name)
+    windows = []
+    for n in range(40):
+        part = "dev" if n % 2 == 0 else "test"
+        pool = [d for d in docs if ner_bucket(d["id"]) == part]
+        picked = rng.sample(pool, 10)
+        windows.append({"corpus": name, "parts": [{"doc": d["id"], "start": 0, "end": len(d["text"])} for d in picked]})
+    return windows
+
+
+def tweets(corpora: Path, rng: random.Random) -> list[dict]:
+    return _posts_threads(corpora, "broad_twitter_corpus.jsonl", rng)
+
+
+def wnut(corpora: Path, rng: random.Random) -> list[dict]:
+    return _posts_threads(corpora, "wnut17.jsonl", rng)
+
+
+GROUPS = {"speech": speech, "sms": sms, "posts": posts, "clinical": clinical,
+          "committee": committee, "smsmore": sms_more, "tweets": tweets, "wnut": wnut}
+
+
+def joined_text(entry: dict, texts: dict[str, dict[str, str]]) -> str:
+    corpus = texts[entry["corpus"]]
+    return "\n".join(corpus[p["doc"]][p["start"]:p["end"]] for p in entry["parts"])
+
+
+def all_windows(corpora: Path) -> list[dict]:
+    out = []
+    for group, pick in GROUPS.items():
+        for n, window in enumerate(pick(corpora, random.Random(f"{SEED}-{group}"))):
+            out.append({"id": f"{group}-{n:03d}", "part": "dev" if n % 2 == 0 else "test", **window})
+    return out
+
+
+def load_texts(corpora: Path, names: set[str]) -> dict[str, dict[str, str]]:
+    return {name: {d["id"]: d["text"] for d in read(corpora, name)} for name in names}
+
+
+def cmd_windows(args) -> None:
+    windows = all_windows(args.corpora)
+    texts = load_texts(args.corpora, {w["corpus"] for w in windows})
+    for window in windows:
+        folder = args.out / window["id"].split("-")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{window['id']}.txt").write_text(joined_text(window, texts), encoding="utf-8")
+        (folder / f"{window['id']}.window.json").write_text(json.dumps(window) + "\n", encoding="utf-8")
+    print(f"{len(windows)} windows under {args.out}")
+
+
+def mention_spans(text: str, mentions: list[dict], where: str) -> list[dict]:
+    """Every occurrence (or the listed ones) of each annotated value; longer values first."""
+    spans: list[dict] = []
+    taken = bytearray(len(text))
+    for m in sorted(mentions, key=lambda m: -len(m["value"])):
+        value, label = m["value"], m["label"]
+        if label not in LABELS:
+            sys.exit(f"{where}: unknown label {label!r}")
+        # "substring": the value runs into the next word in the source ("SmithLCSW").
+        before = r"(?<!\w)" if value[:1].isalnum() and not m.get("substring") else ""
+        after = r"(?!\w)" if value[-1:].isalnum() and not m.get("substring") else ""
+        hits = list(re.finditer(before + re.escape(value) + after, text))
+        if not hits:
+            sys.exit(f"{where}: value not found in the text: {value!r}")
+        wanted = m.get("occurrences")
+        for n, hit in enumerate(hits, 1):
+            if wanted and n not in wanted:
+                continue
+            if any(taken[hit.start():hit.end()]):
+                continue
+            taken[hit.start():hit.end()] = b"\x01" * (hit.end() - hit.start())
+            spans.append({"start": hit.start(), "end": hit.end(), "label": label})
+    return sorted(spans, key=lambda s: s["start"])
+
+
+def cmd_build(args) -> None:
+    windows = all_windows(args.corpora)
+    texts = load_texts(args.corpora, {w["corpus"] for w in windows})
+    lines, missing = [], []
+    for window in windows:
+        if args.only and not window["id"].startswith(args.only + "-"):
+            continue
+        folder = args.annotations / window["id"].split("-")[0]
+        ann = folder / f"{window['id']}.json"
+        if not ann.exists():
+            missing.append(window["id"])
+            continue
+        text = joined_text(window, texts)
+        mentions = json.loads(ann.read_text(encoding="utf-8")).get("mentions", [])
+        spans = mention_spans(text, mentions, str(ann))
+        lines.append({**window, "sha256": hashlib.sha256(text.encode()).hexdigest(), "spans": spans})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    n_spans = sum(len(line["spans"]) for line in lines)
+    print(f"{len(lines)} documents, {n_spans} mentions -> {args.out}; {len(missing)} windows not annotated yet")
+
+
+def cmd_ner(args) -> None:
+    """Gold from the CC BY sets annotated for people, places and organisations (WNUT-17 train/dev,
+    Broad Twitter Corpus a/b/e/g/h): a hash of the id puts 1 in 10 documents in dev, 1 in 10 in
+    test, the rest in train (the NER training pool, scripts/train_ner.py)."""
+    label_map = json.loads((args.corpora / "label_map.json").read_text())
+    out = {"train": [], "dev": [], "test": []}
+    for name, scheme in (("wnut17.jsonl", "wnut17"), ("broad_twitter_corpus.jsonl", "btc")):
+        for doc in read(args.corpora, name):
+            part = ner_bucket(doc["id"])
+            spans = [{"start": s["start"], "end": s["end"], "label": label_map[scheme][s["label"]]}
+                     for s in doc["spans"] if label_map[scheme].get(s["label"]) in ("PERSON", "LOCATION",
+                                                                                      "ORGANIZATION")]
+            out[part].append({"id": doc["id"], "part": part, "corpus": name,
+                              "parts": [{"doc": doc["id"], "start": 0, "end": len(doc["text"])}],
+                              "sha256": hashlib.sha256(doc["text"].encode()).hexdigest(), "spans": spans})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as handle:
+        for part in ("dev", "test"):
+            for line in out[part]:
+                handle.write(json.dumps(line) + "\n")
+    print({part: (len(docs), sum(len(d["spans"]) for d in docs)) for part, docs in out.items()})
+
+
+def cmd_unlabeled(args) -> None:
+    """Real text without gold for the over-redaction measure (`redact overredaction`): meeting
+    speech with role speaker labels and backchannels (QMSum's AMI and ICSI meetings: train -> dev,
+    val -> test), posts and clinical reports (a hash of the id splits them). Pieces of about
+    30,000 characters, cut at a line end; about 2.4 million characters in all."""
+    plan = [("speech", "qmsum_meetings.jsonl", {"dev": 600_000, "test": 300_000}),
+            ("posts", "dreaddit.jsonl", {"dev": 150_000, "test": 150_000}),
+            ("posts", "empathy_reddit_pairs.jsonl", {"dev": 100_000, "test": 100_000}),
+            ("posts", "counsel_chat.jsonl", {"dev": 150_000, "test": 150_000}),
+            ("clinical", "mtsamples.jsonl", {"dev": 350_000, "test": 350_000})]
+    lines = []
+    for kind, name, budget in plan:
+        docs = read(args.corpora, name)
+        random.Random(f"{SEED}-{name}").shuffle(docs)
+        used = {"dev": 0, "test": 0}
+        for doc in docs:
+            if kind == "speech":
+                if doc["meta"].get("domain") not in ("AMI", "ICSI"):
+                    continue
+                part = "dev" if doc["meta"].get("split") == "train" else "test"
+            else:
+                part = "dev" if int(hashlib.sha256(doc["id"].encode()).hexdigest(), 16) % 2 == 0 else "test"
+            if used[part] >= budget[part]:
+                continue
+            end = doc["text"].find("\n", 30_000)
+            end = len(doc["text"]) if end == -1 else end
+            text = doc["text"][:end]
+            used[part] += len(text)
+            lines.append({"id": f"{kind}/{doc['id']}", "part": part, "set": kind, "corpus": name,
+                          "parts": [{"doc": doc["id"], "start": 0, "end": end}],
+                          "sha256": hashlib.sha256(text.encode()).hexdigest()})
+    args.out.mkdir(parents=True, exist_ok=True)
+    for kind in ("speech", "posts", "clinical"):
+        with (args.out / f"{kind}.jsonl").open("w", encoding="utf-8") as handle:
+            for line in lines:
+                if line["set"] == kind:
+                    handle.write(json.dumps(line) + "\n")
+    print(f"{len(lines)} pieces -> {args.out}/{{speech,posts,clinical}}.jsonl")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("windows")
+    w.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    w.add_argument("--out", type=Path, required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    b.add_argument("--annotations", type=Path, required=True)
+    b.add_argument("--out", type=Path, default=Path("tests/fixtures/real/real.gold.jsonl"))
+    b.add_argument("--only", choices=sorted(GROUPS), help="check one group's annotations")
+    n = sub.add_parser("ner")
+    n.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    n.add_argument("--out", type=Path, default=Path("tests/fixtures/real/ner_posts.gold.jsonl"))
+    u = sub.add_parser("unlabeled")
+    u.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    u.add_argument("--out", type=Path, default=Path("tests/fixtures/real/unlabeled"))
+    args = parser.parse_args()
+    {"windows": cmd_windows, "build": cmd_build, "ner": cmd_ner, "unlabeled": cmd_unlabeled}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
