@@ -10,6 +10,46 @@ hand-written dev documents x3; ~6 min on 2 cores, early-stops after epoch 6, bes
     /work/venv/bin/python scripts/train_ner.py --gen-seed 101 --gen-seed 202 --gen-n 600 \
         --hand-repeat 3 --no-extra-case-aug --epochs 10 --out models/ner-peer-sm-v2
 
+and the v3 candidate (tried, not shipped): v2's data plus the
+CC BY 4.0 real text below, case noise on every generated and real document; ~10 min on 2 cores
+(~54 s an epoch with 1 BLAS thread, 2 threads measured no faster), stopped after epoch 10, best
+epoch 7::
+
+    .venv/bin/python scripts/train_ner.py --gen-seed 101 --gen-seed 202 --gen-n 600 \
+        --hand-repeat 3 --no-extra-case-aug --epochs 10 --real-train all --case-noise 0.2 \
+        --real-unannotated missing --threads 1 --name ner_peer_sm_v3 --out models/ner-peer-sm-v3
+
+  Against the shipped v2 (frozen committed pipeline, dev parts only): precision up everywhere
+  (real-text over-redaction 15.0% -> 12.4%), but mention recall is not better: ner_posts dev
+  0.753 -> 0.763, real.gold dev 0.878 -> 0.857, dev2 0.983 -> 0.980. Tried and worse:
+  ``--real-unannotated O`` (recall 0.754 / 0.853 / 0.981) and ``positives`` (best
+  epoch 1; recall 0.774 / 0.860 / 0.979, precision lower).
+
+Real annotated text (``--real-train wnut17.jsonl|broad_twitter_corpus.jsonl|all``, read from
+``--corpora``, default ``../shared/corpora``), both CC BY 4.0 (credit them in the model's README):
+WNUT-17 emerging entities, train + dev files (leondz/emerging_entities_17 @ e52a2d2; its test file
+is reserved and not in the corpus), and the Broad Twitter Corpus sections a, b, e, g, h
+(GateNLP/broad_twitter_corpus @ 0c45ef7; section f is reserved and not in the corpus):
+* only documents with ``ner_bucket(id) == "train"`` (imported from scripts/build_real_gold.py; its
+  dev and test buckets are the gold of tests/fixtures/real/) are used, minus any whose text equals
+  a dev/test-bucket document; a seeded ``--real-heldout`` 5% of them is kept apart, and the early-
+  stopping criterion becomes the mean of the synthetic held-out F and the real held-out
+  (label-blind span) F;
+* PERSON -> PERSON, ORGANIZATION -> ORG, LOCATION -> GPE (``--real-loc-label stock``, the
+  default: LOC or FAC where the stock model tags that exact span so); OTHER_NE (products,
+  creative works) and every @handle token (annotated or not) are left *missing*; labels the sets
+  do not annotate (DATE, CARDINAL, TIME, NORP, LOC/FAC outside gold, ...) get the stock model's
+  predictions (pseudo-rehearsal) where they overlap no gold span or handle;
+* ``--real-unannotated``: the stock model's PERSON/ORG/GPE predictions outside gold are left
+  missing (``missing``, the default: the tweets' Title-case non-names and the sets' annotation
+  gaps do not teach the model to drop names), or O (``O``: the annotators did not mark them), or
+  every unlabelled token is missing (``positives``);
+* ``--real-per-epoch N`` (default 3000 of the ~8,800): real documents drawn afresh each epoch, so
+  the short posts (~90 chars, ~20% of an epoch's characters at 3000) do not swamp the notes;
+* ``--case-noise Q``: every generated/``--extra`` and real document is drawn each epoch as one
+  variant, all lower case with probability Q, with its lines in ALL CAPS (a one-line post: all of
+  it) with probability Q, as it is otherwise (same-length case maps: offsets stay valid).
+
 By default trains ONLY on ``tests/fixtures/corpus/dev.gold.jsonl`` (a seeded ~15% of it held out
 for early stopping); the held-out portion is always drawn from ``--gold`` (dev) only. Only the
 ``ner`` component is updated (it has its own tok2vec in en_core_web_sm, so tagger/parser are
@@ -53,6 +93,7 @@ import contextlib
 import io
 import json
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -67,6 +108,13 @@ from spacy.util import compounding, fix_random_seed, minibatch
 from redact.recase import same_length_case
 
 ROOT = Path(__file__).resolve().parent.parent
+# the CC BY 4.0 sets annotated for people, places and organisations (../shared/corpora/README.md)
+# -> their label_map.json scheme; their reserved parts (WNUT-17 test, BTC section f) are refused
+REAL_SETS = {"wnut17.jsonl": "wnut17", "broad_twitter_corpus.jsonl": "btc"}
+REAL_MAP = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "LOCATION": "GPE"}
+REAL_TRAINED = set(REAL_MAP.values())  # DATE, LOC, FAC, NORP ... outside gold: rehearsed
+REAL_EVAL = {"PERSON", "ORG", "GPE", "LOC", "FAC"}  # real held-out: label-blind spans of these
+_HANDLE = re.compile(r"(?<!\S)@\w+")
 GOLD_MAP = {"PERSON": "PERSON", "ORGANIZATION": "ORG", "LOCATION": "GPE", "DATE": "DATE"}
 TRAINED = set(GOLD_MAP.values())
 CORPUS_SEED = 7  # the committed corpus (tests/fixtures/corpus), split into dev and test
@@ -145,13 +193,152 @@ def load_extras(args, dev: list[dict]) -> tuple[list[dict], list[str]]:
     return out, summary
 
 
+def real_bucketer():
+    """scripts/build_real_gold.py's ner_bucket (imported, not copied: the hash split that keeps its
+    dev/test gold out of training)."""
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_real_gold import ner_bucket
+    finally:
+        sys.path.pop(0)
+    return ner_bucket
+
+
+def load_real(args, seen_text: set[str]) -> tuple[list[dict], list[dict], list[str]]:
+    """The "train"-bucket documents of the --real-train sets, as (train, held-out, summary).
+
+    Only ner_bucket(id) == "train" documents are read into training; the dev and test buckets are
+    the gold of tests/fixtures/real/ (ner_posts, and the tweets/wnut windows of real.gold).
+    A seeded --real-heldout share of the train bucket is kept apart for early stopping.
+    Docs carry "scheme" (label_map.json key) and a source-prefixed id."""
+    names = []
+    for name in args.real_train:
+        for n in (sorted(REAL_SETS) if name == "all" else [name]):
+            if n not in names:
+                names.append(n)
+    if not names:
+        return [], [], []
+    label_map = json.loads((args.corpora / "label_map.json").read_text(encoding="utf-8"))
+    hrng = random.Random(args.seed + 3)
+    ner_bucket = real_bucketer()
+    corpora = {name: load_jsonl(args.corpora / name) for name in sorted(REAL_SETS)}
+    # a train-bucket doc whose text equals a dev/test-bucket doc (of either set) would leak gold
+    gold_text = {r["text"] for recs in corpora.values() for r in recs if ner_bucket(r["id"]) != "train"}
+    train, held, summary = [], [], []
+    for name in names:
+        scheme = REAL_SETS[name]
+        recs = corpora[name]
+        buckets = {"train": 0, "dev": 0, "test": 0}
+        kept, n_gold_dup = [], 0
+        for r in recs:
+            meta = r.get("meta", {})
+            # reserved parts are not in the files; refuse them if they ever appear
+            assert meta.get("split") != "test" and meta.get("section") != "f" and "test" not in \
+                str(meta.get("path", "")), f"{name}: reserved document {r['id']}"
+            part = ner_bucket(r["id"])
+            buckets[part] += 1
+            if part != "train":
+                continue
+            if r["text"] in gold_text:
+                n_gold_dup += 1
+                continue
+            if r["text"] in seen_text:
+                continue
+            seen_text.add(r["text"])
+            kept.append({**r, "id": f"{Path(name).stem}/{r['id']}", "scheme": scheme})
+        order = sorted(kept, key=lambda r: r["id"])
+        hrng.shuffle(order)
+        n_held = round(len(order) * args.real_heldout)
+        held += order[:n_held]
+        train += order[n_held:]
+        n_spans = sum(len(r["spans"]) for r in kept)
+        summary.append(f"{len(order) - n_held} train-bucket docs of {name}")
+        print(f"real {name}: {len(recs)} docs, buckets {buckets}; kept {len(kept)} train-bucket docs "
+              f"({n_spans} mentions; dropped {n_gold_dup} equal to a dev/test-bucket doc and "
+              f"{buckets['train'] - len(kept) - n_gold_dup} duplicates), {n_held} of them held out "
+              f"for early stopping")
+    for r in train + held:
+        r["label_map"] = label_map[r["scheme"]]
+    return train, held, summary
+
+
+def annotate_real(r: dict, stock_ents: list[tuple[int, int, str]], loc_label: str,
+                  unannotated: str = "missing") -> dict:
+    """Char-level annotation of a CC BY doc (same shape as annotate()).
+
+    PERSON -> PERSON, ORGANIZATION -> ORG, LOCATION -> GPE (--real-loc-label GPE / LOC; "stock":
+    GPE unless the stock model tags that exact span LOC or FAC); OTHER_NE (products, creative
+    works) and every @handle token (annotated or not; usernames are matched by patterns) ->
+    missing; stock predictions of labels these sets do not annotate (DATE, CARDINAL, NORP, TIME,
+    LOC/FAC outside gold, ...) -> pseudo-rehearsal where they overlap no gold span or handle;
+    stock PERSON/ORG/GPE predictions outside gold -> O, or with unannotated="missing" left missing
+    (no loss: tweets' Title-case non-names and the sets' annotation gaps do not teach the model to
+    drop names in notes); unannotated="positives": every other token missing too (no O at all)."""
+    text = r["text"]
+    handles = [(m.start(), m.end()) for m in _HANDLE.finditer(text)]
+    stock_at = {(a, b): lab for a, b, lab in stock_ents}
+    trained, missing = [], [(a, b, None) for a, b in handles]
+    for s in r["spans"]:
+        a, b = s["start"], s["end"]
+        coarse = r["label_map"].get(s["label"])
+        lab = REAL_MAP.get(coarse)
+        if lab == "GPE":
+            lab = loc_label if loc_label != "stock" else \
+                (stock_at[(a, b)] if stock_at.get((a, b)) in ("LOC", "FAC") else "GPE")
+        is_handle = text[a:b].startswith("@") or (a > 0 and text[a - 1] == "@")
+        if lab is None or is_handle or any(a < he and hs < b for hs, he in handles):
+            missing.append((a, b, None))
+        else:
+            trained.append((a, b, lab))
+    blocked = [(s["start"], s["end"]) for s in r["spans"]] + handles
+    rehearse = [(a, b, lab) for a, b, lab in stock_ents
+                if lab not in REAL_TRAINED and not any(a < ge and gs < b for gs, ge in blocked)]
+    if unannotated == "missing":
+        missing += [(a, b, None) for a, b, lab in stock_ents
+                    if lab in REAL_TRAINED and not any(a < ge and gs < b for gs, ge in blocked)]
+    elif unannotated == "positives":  # only gold and rehearsal spans carry a label, no O at all
+        missing = [(0, len(text), None)]
+    return {"trained": trained, "missing": missing, "rehearse": rehearse}
+
+
+def case_variants(text: str, rng: random.Random) -> list[str]:
+    """As-is, all lower case, ALL-CAPS lines (a one-line doc: all of it); same length each."""
+    out = [text, same_length_case(text, False), caps_some_lines(text, rng)]
+    assert all(len(t) == len(text) for t in out)
+    return out
+
+
+def pick_variant(rng: random.Random, q: float) -> int:
+    """Case noise: 1 (lower) with probability q, 2 (ALL-CAPS lines) with q, else 0 (as-is)."""
+    x = rng.random()
+    return 1 if x < q else 2 if x < 2 * q else 0
+
+
+def real_heldout_score(nlp, recs: list[dict], anns: dict) -> dict:
+    """Label-blind exact-span P/R/F of people, places and organisations (as `redact eval` counts
+    recall label-blind); predictions overlapping a missing span (@handle, OTHER_NE) not counted."""
+    tp = n_pred = n_gold = 0
+    for r, doc in zip(recs, nlp.pipe([r["text"] for r in recs], batch_size=64)):
+        ann = anns[r["id"]]
+        gold = {(a, b) for a, b, _ in ann["trained"]}
+        pred = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in REAL_EVAL
+                and not any(e.start_char < me and ms < e.end_char for ms, me, _ in ann["missing"])}
+        tp += len(gold & pred)
+        n_pred += len(pred)
+        n_gold += len(gold)
+    p = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    return {"ents_p": p, "ents_r": rec, "ents_f": 2 * p * rec / (p + rec) if p + rec else 0.0}
+
+
 def caps_some_lines(text: str, rng: random.Random) -> str:
     lines = text.split("\n")
-    idx = [i for i, l in enumerate(lines) if l.strip()]
+    idx = [i for i, line in enumerate(lines) if line.strip()]
     if not idx:
         return text
     chosen = set(rng.sample(idx, max(1, len(idx) // 2)))
-    return "\n".join(same_length_case(l, True) if i in chosen else l for i, l in enumerate(lines))
+    return "\n".join(same_length_case(line, True) if i in chosen else line for i, line in enumerate(lines))
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -166,8 +353,8 @@ def annotate(doc_rec: dict, stock_ents: list[tuple[int, int, str]]) -> dict:
         lab = GOLD_MAP.get(s["label"])
         (trained if lab else missing).append((s["start"], s["end"], lab))
     gold_ranges = [(s["start"], s["end"]) for s in doc_rec["spans"]]
-    rehearse = [(a, b, l) for a, b, l in stock_ents
-                if l not in TRAINED and not any(a < ge and gs < b for gs, ge in gold_ranges)]
+    rehearse = [(a, b, label) for a, b, label in stock_ents
+                if label not in TRAINED and not any(a < ge and gs < b for gs, ge in gold_ranges)]
     return {"trained": trained, "missing": missing, "rehearse": rehearse}
 
 
@@ -242,10 +429,44 @@ def main() -> None:
     ap.add_argument("--mask-common-names", action="store_true",
                     help="in extra docs, leave PERSON spans that are everyday words (will, grace, "
                          "joy, ...) not written Title-case as missing instead of PERSON")
+    ap.add_argument("--real-train", action="append", default=[], metavar="NAME",
+                    choices=sorted(REAL_SETS) + ["all"],
+                    help="also train on the 'train'-bucket docs (scripts/build_real_gold.py ner_bucket) "
+                         "of this CC BY set in --corpora (repeatable; 'all' = both)")
+    ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared/corpora",
+                    help="folder of the real corpora (default ../shared/corpora)")
+    ap.add_argument("--real-per-epoch", type=int, default=3000, metavar="N",
+                    help="real docs drawn afresh (without replacement) each epoch, so they do not swamp "
+                         "the synthetic notes (0 = all of them every epoch)")
+    ap.add_argument("--real-heldout", type=float, default=0.05,
+                    help="share of the real train bucket kept apart for early stopping (the criterion "
+                         "is then the mean of the synthetic and the real held-out F)")
+    ap.add_argument("--real-loc-label", choices=["GPE", "LOC", "stock"], default="stock",
+                    help="label for real LOCATION spans; stock = GPE unless the stock model tags that "
+                         "exact span LOC or FAC")
+    ap.add_argument("--real-unannotated", choices=["O", "missing", "positives"], default="missing",
+                    help="stock PERSON/ORG/GPE predictions outside a real doc's gold spans: O (the "
+                         "annotators did not mark them) or missing (default; no loss either way); positives: "
+                         "every token outside gold and rehearsal spans missing (real docs teach "
+                         "entities, never O)")
+    ap.add_argument("--case-noise", type=float, default=0.0, metavar="Q",
+                    help="extra and real docs are drawn each epoch as one case variant: all lower case "
+                         "with probability Q, ALL-CAPS lines with Q, as they are otherwise (0: extras "
+                         "as --extra-case-aug says, real docs as they are)")
+    ap.add_argument("--name", help="meta.json name (default: from --out, ner-peer-sm -> ner_peer_sm)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="limit BLAS threads (threadpoolctl; 0: library default, as v1/v2 were "
+                         "trained); the updates run in blis, single-threaded: 2 measured no faster "
+                         "than 1 on 2 cores, so 1 leaves a core to other work")
     args = ap.parse_args()
     if args.exclude is None:
         args.exclude = [ROOT / "tests/fixtures/corpus/test.gold.jsonl"]
     assert "test.gold" not in args.gold.name, "never train on the test split"
+
+    assert 0 <= args.case_noise <= 0.5, "--case-noise is a probability <= 0.5"
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
 
     t0 = time.time()
     fix_random_seed(args.seed)
@@ -258,6 +479,7 @@ def main() -> None:
     held, train = order[:n_held], order[n_held:]
     print(f"docs: {len(train)} train, {len(held)} held out (seed {args.seed})")
     extras, extra_summary = load_extras(args, recs)
+    real, real_held, real_summary = load_real(args, {r["text"] for r in recs + extras})
     n_hand = sum(1 for r in train if r["id"].startswith("hand_"))
     print(f"training docs: {len(train)} from {args.gold.name} ({n_hand} hand-written, x{args.hand_repeat}) "
           f"+ {len(extras)} extra = {len(train) + len(extras)}; "
@@ -284,9 +506,18 @@ def main() -> None:
         for _ in range(args.hand_repeat - 1):
             for text in (r["text"], same_length_case(r["text"], False), caps_some_lines(r["text"], xrng)):
                 examples.append(make_example(nlp, text, anns[r["id"]], stats))
+    # case noise: extra (with --case-noise) and real docs become "units" of three case variants,
+    # one drawn per epoch (own rngs again, so runs without these options are unchanged)
+    crng = random.Random(args.seed + 4)
+    extra_units, real_units = [], []
     for r, d in zip(extras, nlp.pipe([r["text"] for r in extras], batch_size=32)):
         ann = annotate(r, [(e.start_char, e.end_char, e.label_) for e in d.ents])
         n_rehearse += len(ann["rehearse"])
+        if args.case_noise > 0:
+            if args.mask_common_names:
+                ann = mask_common_names(ann, r["text"])
+            extra_units.append([make_example(nlp, t, ann, stats) for t in case_variants(r["text"], crng)])
+            continue
         variants = [r["text"]]
         if args.extra_case_aug:
             variants += [same_length_case(r["text"], False), caps_some_lines(r["text"], xrng)]
@@ -296,33 +527,84 @@ def main() -> None:
                 masked = mask_common_names(ann, text)
                 stats["masked"] += len(masked["missing"]) - len(ann["missing"])
             examples.append(make_example(nlp, text, masked if args.mask_common_names else ann, stats))
+    real_anns = {}
+    if real or real_held:
+        with nlp.select_pipes(enable=["ner"]):  # sm's ner has its own tok2vec: same ents
+            stock_real = list(nlp.pipe([r["text"] for r in real + real_held], batch_size=128))
+        n_real_missing = 0
+        held_ids = {r["id"] for r in real_held}
+        for r, d in zip(real + real_held, stock_real):
+            # held-out docs are scored the same way whatever --real-unannotated says
+            ann = real_anns[r["id"]] = annotate_real(
+                r, [(e.start_char, e.end_char, e.label_) for e in d.ents], args.real_loc_label,
+                "O" if r["id"] in held_ids else args.real_unannotated)
+            n_real_missing += len(ann["missing"]) if r["id"] not in held_ids else 0
+        for r in real:
+            ann = real_anns[r["id"]]
+            n_rehearse += len(ann["rehearse"])
+            variants = case_variants(r["text"], crng) if args.case_noise > 0 else [r["text"]]
+            real_units.append([make_example(nlp, t, ann, stats) for t in variants])
+        labs: dict = {}
+        for r in real:
+            for _, _, lab in real_anns[r["id"]]["trained"]:
+                labs[lab] = labs.get(lab, 0) + 1
+        gaps = {"O": "", "missing": ", stock entities outside gold",
+                "positives": ", every token outside gold/rehearsal"}[args.real_unannotated]
+        print(f"real: {len(real)} train docs (labels {labs}; {n_real_missing} missing spans: "
+              f"@handles, OTHER_NE{gaps}), {len(real_held)} held out; {args.real_per_epoch or len(real)} "
+              f"drawn per epoch")
     x1 = "" if args.extra_case_aug or not extras else ", extra docs x1"
-    print(f"examples: {len(examples)} (x3 augmentation{x1}), rehearsal spans per copy: {n_rehearse}, "
+    if args.case_noise > 0:
+        x1 = f", extra/real docs one case variant per epoch (noise {args.case_noise})"
+    print(f"examples: {len(examples)} fixed + {len(extra_units)} extra + "
+          f"{min(len(real_units), args.real_per_epoch or len(real_units))} real per epoch "
+          f"(x3 augmentation{x1}), rehearsal spans per copy: {n_rehearse}, "
           f"misaligned spans (expanded): {stats['misaligned']}"
           + (f", everyday-word names masked: {stats['masked']}" if args.mask_common_names else ""))
 
+    def criterion(sc: dict) -> tuple[float, str]:
+        """Synthetic held-out F, or with real held-out docs the mean of both F."""
+        if not real_held:
+            return sc["ents_f"], ""
+        rs = real_heldout_score(nlp, real_held, real_anns)
+        return (sc["ents_f"] + rs["ents_f"]) / 2, (f"  real held-out P={rs['ents_p']:.3f} "
+                                                   f"R={rs['ents_r']:.3f} F={rs['ents_f']:.3f}")
+
     base = heldout_score(nlp, held)
+    base_c, base_real = criterion(base)
     print(f"stock held-out NER (PERSON/ORG/GPE/DATE): P={base['ents_p']:.3f} R={base['ents_r']:.3f} "
-          f"F={base['ents_f']:.3f}")
+          f"F={base['ents_f']:.3f}{base_real}")
 
     other = [p for p in nlp.pipe_names if p != "ner"]
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.lr
-    best_f, best_epoch, best_bytes, bad = base["ents_f"], 0, nlp.get_pipe("ner").to_bytes(), 0
+    best_f, best_epoch, best_bytes, bad = base_c, 0, nlp.get_pipe("ner").to_bytes(), 0
+    nrng = random.Random(args.seed + 2)
     for epoch in range(1, args.epochs + 1):
         te = time.time()
-        rng.shuffle(examples)
+        if extra_units or real_units:
+            epoch_examples = list(examples)
+            epoch_examples += [u[pick_variant(nrng, args.case_noise)] for u in extra_units]
+            cap = args.real_per_epoch
+            drawn = real_units if not cap or cap >= len(real_units) else nrng.sample(real_units, cap)
+            epoch_examples += [u[pick_variant(nrng, args.case_noise) if len(u) > 1 else 0] for u in drawn]
+            rng.shuffle(epoch_examples)
+        else:
+            rng.shuffle(examples)
+            epoch_examples = examples
         losses: dict = {}
-        for batch in minibatch(examples, size=compounding(4.0, 16.0, 1.001)):
+        for batch in minibatch(epoch_examples, size=compounding(4.0, 16.0, 1.001)):
             nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses, exclude=other)
         sc = heldout_score(nlp, held)
+        crit, real_txt = criterion(sc)
         mark = ""
-        if sc["ents_f"] > best_f:
-            best_f, best_epoch, best_bytes, bad, mark = sc["ents_f"], epoch, nlp.get_pipe("ner").to_bytes(), 0, " *"
+        if crit > best_f:
+            best_f, best_epoch, best_bytes, bad, mark = crit, epoch, nlp.get_pipe("ner").to_bytes(), 0, " *"
         else:
             bad += 1
         print(f"epoch {epoch:2d}  loss {losses.get('ner', 0.0):9.2f}  held-out P={sc['ents_p']:.3f} "
-              f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}  ({time.time() - te:.0f}s){mark}", flush=True)
+              f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}{real_txt}  ({time.time() - te:.0f}s){mark}",
+              flush=True)
         if bad >= args.patience:
             print(f"early stop: no held-out gain for {args.patience} epochs")
             break
@@ -333,7 +615,11 @@ def main() -> None:
           f"(P={final['ents_p']:.3f} R={final['ents_r']:.3f}); per type:")
     for lab, v in sorted((final.get("ents_per_type") or {}).items()):
         print(f"  {lab:7s} P={v['p']:.3f} R={v['r']:.3f} F={v['f']:.3f}")
-    nlp.meta["name"] = args.out.name.replace("-", "_")  # ner_peer_sm, ner_peer_sm_v2
+    if real_held:
+        rs = real_heldout_score(nlp, real_held, real_anns)
+        print(f"  real held-out (label-blind PERSON/ORG/GPE/LOC/FAC spans): P={rs['ents_p']:.3f} "
+              f"R={rs['ents_r']:.3f} F={rs['ents_f']:.3f}")
+    nlp.meta["name"] = args.name or args.out.name.replace("-", "_")  # ner_peer_sm, ner_peer_sm_v2
     data = f"{len(train)} docs of {args.gold.name} ({len(held)} more held out for early stopping)"
     if args.hand_repeat > 1:
         data += f", its {n_hand} hand-written docs x{args.hand_repeat}"
@@ -343,7 +629,19 @@ def main() -> None:
         data += f" (seedS = scripts/generate_corpus.py --n {args.gen_n} --seed S)"
     if args.mask_common_names and extras:
         data += " (extra docs' non-Title-case everyday-word names such as 'will' left unlabelled)"
+    for part in real_summary:
+        data += f" + {part}"
+    if real_summary:
+        data += (f" (CC BY 4.0: WNUT-17 via leondz/emerging_entities_17, Broad Twitter Corpus via "
+                 f"GateNLP/broad_twitter_corpus; {args.real_per_epoch or 'all'} drawn per epoch, "
+                 f"LOCATION as {args.real_loc_label}, @handles and products/works unlabelled"
+                 + {"O": "", "missing": ", the stock model's names/places/organisations outside gold "
+                                        "unlabelled",
+                    "positives": ", no O labels"}[args.real_unannotated] + ")")
     aug = "each" if args.extra_case_aug or not extras else f"each {args.gold.name} doc"
+    if args.case_noise > 0:
+        aug = (f"each {args.gold.name} doc, and with probability {args.case_noise} each per epoch "
+               f"every extra and real doc,")
     nlp.meta["description"] = (f"{args.base} with NER fine-tuned by scripts/train_ner.py on {data}, "
                                f"{aug} also lower-cased and partly ALL-CAPS "
                                f"(seed {args.seed}, lr {args.lr}, dropout {args.dropout}, "
