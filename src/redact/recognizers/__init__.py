@@ -9,12 +9,14 @@ from __future__ import annotations
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, predefined_recognizers
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
-from redact.config import DetectionConfig
+from redact.config import DetectionConfig, RegistryEntry
+from redact.errors import ConfigError
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
 from redact.recognizers.places import PlaceRecognizer
+from redact.recognizers.proper_nouns import ProperNounRecognizer
 from redact.recognizers.roster import Roster, RosterRecognizer
 from redact.recognizers.rows import DelimitedRowRecognizer
 
@@ -24,29 +26,47 @@ __all__ = ["Roster", "build_analyzer"]
 def presidio_label_map(config: DetectionConfig) -> dict[str, str]:
     """Presidio entity type -> redact label, for the predefined recognizers we use."""
     mapping = {}
-    for class_name, label in config.presidio.items():
-        recognizer = getattr(predefined_recognizers, class_name)()
+    for entry in config.presidio.values():
+        recognizer = getattr(predefined_recognizers, entry.presidio_class)()
         for entity in recognizer.supported_entities:
-            mapping[entity] = label
+            mapping[entity] = entry.label
     return mapping
+
+
+def _presidio(entry: RegistryEntry):
+    cls = getattr(predefined_recognizers, entry.presidio_class)
+    # phonenumbers tries every region it is given: the programs' own regions, in the registry.
+    return cls(supported_regions=tuple(entry.regions)) if entry.regions else cls()
+
+
+# The project's own recognizers, by their registry name.
+COMPONENTS = {
+    "ner": lambda config: [NerRecognizer(config)],
+    "name-cues": lambda config: [NameCueRecognizer(config)],
+    "places": lambda config: [PlaceRecognizer(config)],
+    "rows": lambda config: [DelimitedRowRecognizer(config)],
+    "proper-nouns": lambda config: [ProperNounRecognizer(config)],
+    "known-organizations": organization_recognizers,
+}
 
 
 def build_analyzer(config: DetectionConfig, engine: PreloadedSpacyNlpEngine,
                    roster: Roster | None = None) -> AnalyzerEngine:
+    """Presidio's analyzer over every enabled recognizer of the registry."""
     registry = RecognizerRegistry(supported_languages=["en"])
-    for class_name in config.presidio:
-        cls = getattr(predefined_recognizers, class_name)
-        # phonenumbers tries every region it is given; these notes are from US programs.
-        recognizer = cls(supported_regions=("US",)) if class_name == "PhoneRecognizer" else cls()
-        registry.add_recognizer(recognizer)
+    for name, entry in config.recognizers.items():
+        if not entry.enabled:
+            continue
+        if entry.kind == "presidio":
+            registry.add_recognizer(_presidio(entry))
+        elif name in COMPONENTS:
+            for recognizer in COMPONENTS[name](config):
+                registry.add_recognizer(recognizer)
+        else:
+            raise ConfigError(f"unknown recognizer component {name!r} in the detection config",
+                              hint="components: " + ", ".join(sorted(COMPONENTS)))
     for recognizer in pattern_recognizers(config):
         registry.add_recognizer(recognizer)
-    for recognizer in organization_recognizers(config):
-        registry.add_recognizer(recognizer)
-    registry.add_recognizer(NerRecognizer(config))
-    registry.add_recognizer(NameCueRecognizer(config))
-    registry.add_recognizer(PlaceRecognizer(config))
-    registry.add_recognizer(DelimitedRowRecognizer(config))
     if roster is not None:
         registry.add_recognizer(RosterRecognizer(roster))
     # Whole-word context matching: substring mode lets "id" match inside "said".

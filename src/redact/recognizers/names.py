@@ -51,32 +51,15 @@ HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
                            r"(?=[ \t]*(?:$|[<(\[]))")
 HYPHENATED_SURNAME = re.compile(r"\b[A-Z][^\W\d_A-Z]+-[A-Z][^\W\d_A-Z]+\b(?!-)")
-ADDRESS_FIELDS = {"address", "home address", "street address", "mailing address", "street", "residence",
-                  "current address", "lives at", "staying at", "addr"}
-ADDRESS_WITHHELD = {"confidential", "none", "n/a", "na", "homeless", "unhoused", "unknown", "declined",
-                    "withheld", "shelter", "same", "see", "pending", "redacted"}
 DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
-PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "la", "le", "st", "st.", "bin", "ibn", "al"}
-MONTH_PREPOSITIONS = {"in", "since", "by", "until", "till", "through", "of", "early", "late", "mid", "last", "next",
-                      "this", "during", "before", "after", "from", "to"}
 INITIALS_DOTTED = re.compile(r"(?:[^\W\d_]\.){2,4}")
 INITIALS = re.compile(r"^[A-Z]{2,3}$")
-# After a kin word these are verbs or adverbs, not names ("my sister will", "my son may").
-NOT_NAME_WORDS = frozenset({"will", "may", "can", "mark", "bill", "chase", "guy", "rob", "ray", "page"})
 NOT_NAME_TAGS = {"MD", "VB", "VBD", "VBZ", "VBP", "VBG", "IN", "DT", "PRP", "PRP$", "RB", "CC", "WDT", "WP"}
-RUN_LEAD_VERBS = {"attend", "attends", "attended", "tell", "call", "ask", "see", "meet", "join", "contact", "visit",
-                  "try", "go", "per"}
-RUN_CONNECTORS = {"of", "the", "and", "for"}
 # Not at a line start or after a label colon, where headings and titles sit.
 TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
 RARE_PROPER_ZIPF = 2.5
-BRANDS_THAT_ARE_WORDS = {"target", "subway", "sonic", "pilot", "tops", "acme", "ross", "spectrum", "sprint", "staples",
-                         "marathon", "goodwill", "legal aid", "uber", "ups", "sprouts", "dollar store", "giant",
-                         "whole foods", "smith's", "dick's", "weis", "big y", "tyson", "lidl"}
 ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}(?:-[A-Z]{1,4})?$")
-ACRONYM_CUES = {"at", "from", "through", "via", "with", "for", "to", "join", "joined", "by"}
-ORDINAL_WORDS = {"first", "second", "third"}  # "first baptist", "second street"
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
 
@@ -126,32 +109,40 @@ class NameCueRecognizer(LocalRecognizer):
         if nlp_artifacts is None or "PERSON" not in entities:
             return []
         doc: Doc = nlp_artifacts.tokens
-        found: list[tuple[int, int, float]] = []
-        found += self._speaker_labels(text)
-        found += self._list_items(text)
-        found += self._fields(text)
-        found += self._signatures(text)
-        found += self._delimited_rows(text)
-        found += [(m.start(), m.end(), 0.8) for m in QUOTED_NICKNAME.finditer(text)]
-        found += [(m.start("nick"), m.end("nick"), 0.7) for pattern in (NICKNAME_BEFORE_NAME, NICKNAME_AFTER_NAME)
-                  for m in pattern.finditer(text)]
-        found += self._hyphenated_given_names(text)
-        found += self._after_cue_words(doc)
-        found += self._gazetteer(doc)
-        found += self._subjects(doc)
-        found += self._name_runs(doc)
-        found += self._rare_proper_nouns(doc)
-        results = [RecognizerResult("PERSON", s, e, score, recognition_metadata={"recognizer_name": self.name})
-                   for s, e, score in found if e > s]
-        results += [RecognizerResult("ORGANIZATION", s, e, score,
-                                     recognition_metadata={"recognizer_name": "redact:place-fields"})
-                    for s, e, score in self._place_fields(text) + self._caseless_facilities(doc)
-                    + self._title_case_runs(text) + self._acronyms(doc) + self._caseless_known_orgs(doc) if e > s]
-        results += [RecognizerResult("USERNAME", s, e, 0.75, recognition_metadata={"recognizer_name": self.name})
-                    for s, e in self._handle_speakers(text)]
-        results += [RecognizerResult("ADDRESS", s, e, 0.6, recognition_metadata={"recognizer_name": self.name})
-                    for s, e in self._address_fields(text)]
-        return results
+        # (cue, spans): the cue that proposed a span is evidence for the decision stage.
+        people = [
+            ("speaker", self._speaker_labels(text)),
+            ("list", self._list_items(text)),
+            ("field", self._fields(text)),
+            ("signature", self._signatures(text)),
+            ("row", self._delimited_rows(text)),
+            ("quoted-nickname", [(m.start(), m.end(), 0.8) for m in QUOTED_NICKNAME.finditer(text)]),
+            ("nickname", [(m.start("nick"), m.end("nick"), 0.7) for pattern in (NICKNAME_BEFORE_NAME,
+                                                                                NICKNAME_AFTER_NAME)
+                          for m in pattern.finditer(text)]),
+            ("hyphenated", self._hyphenated_given_names(text)),
+            ("after-cue-word", self._after_cue_words(doc)),
+            ("gazetteer", self._gazetteer(doc)),
+            ("subject", self._subjects(doc)),
+            ("name-run", self._name_runs(doc)),
+            ("rare-proper", self._rare_proper_nouns(doc)),
+        ]
+        groups = [
+            ("place-field", self._place_fields(text)),
+            ("caseless-facility", self._caseless_facilities(doc)),
+            ("title-run", self._title_case_runs(text)),
+            ("acronym", self._acronyms(doc)),
+            ("known-org", self._caseless_known_orgs(doc)),
+        ]
+        results = [self._result("PERSON", s, e, score, cue) for cue, found in people for s, e, score in found]
+        results += [self._result("ORGANIZATION", s, e, score, cue) for cue, found in groups for s, e, score in found]
+        results += [self._result("USERNAME", s, e, 0.75, "handle-speaker") for s, e in self._handle_speakers(text)]
+        results += [self._result("ADDRESS", s, e, 0.6, "address-field") for s, e in self._address_fields(text)]
+        return [r for r in results if r.end > r.start]
+
+    def _result(self, label: str, start: int, end: int, score: float, cue: str) -> RecognizerResult:
+        return RecognizerResult(label, start, end, score,
+                                recognition_metadata={"recognizer_name": f"{self.name}:{cue}"})
 
     def _handle_speakers(self, text: str) -> list[tuple[int, int]]:
         """Chat exports label lines with usernames ("ada_strong:", "rumeysa1527:")."""
@@ -168,7 +159,8 @@ class NameCueRecognizer(LocalRecognizer):
         for m in re.finditer(r"[^\W\d_][\w'’.-]*", text):
             # Initials keep their last dot ("T.O."); other words lose a sentence's full stop.
             word = m.group() if INITIALS_DOTTED.fullmatch(m.group()) else m.group().rstrip(".")
-            if (self.is_non_name(word) and word.lower() not in self.lex.word_names) or word.lower() in PARTICLES:
+            lowered = word.lower()
+            if (self.is_non_name(word) and lowered not in self.lex.word_names) or lowered in self.lex.name_particles:
                 continue
             if caseless or word[0].isupper() or self.is_known_name(word):
                 spans.append((offset + m.start(), offset + m.start() + len(word)))
@@ -250,7 +242,7 @@ class NameCueRecognizer(LocalRecognizer):
         # A name, not a sentence: every word must be able to be part of a name.
         def name_like(word: str) -> bool:
             w = word.rstrip(".")
-            if w.lower() in PARTICLES or self.is_known_name(w) and not self.is_everyday_word(w):
+            if w.lower() in self.lex.name_particles or self.is_known_name(w) and not self.is_everyday_word(w):
                 return True
             if signed and (w.lower() in self.lex.word_names or len(w) == 1):
                 return True  # "thank you\nhope m"
@@ -289,11 +281,11 @@ class NameCueRecognizer(LocalRecognizer):
         for m in FIELD.finditer(text):
             field = re.sub(r"[_\s]+", " ", m.group("field")).strip().lower()
             value = m.group("value").strip()
-            if field not in ADDRESS_FIELDS or not value:
+            if field not in self.lex.address_fields or not value:
                 continue
             value = re.split(r"\s[(-]|\(", value)[0].strip()
             words = set(re.findall(r"[a-z/]+", value.lower()))
-            if not value or words & ADDRESS_WITHHELD or not re.search(r"\d|[A-Z]|/|&", value):
+            if not value or words & self.lex.address_withheld or not re.search(r"\d|[A-Z]|/|&", value):
                 continue
             start = text.find(value, m.start("value"))
             found.append((start, start + len(value)))
@@ -340,7 +332,7 @@ class NameCueRecognizer(LocalRecognizer):
                     start -= 3  # a hyphenated word: "drop-in", "co-op"
                     continue
                 if prev.text not in {"'s", "’s", "&", "'"} and (
-                        not prev.is_alpha or (prev.is_stop and prev.lower_ not in ORDINAL_WORDS)
+                        not prev.is_alpha or (prev.is_stop and prev.lower_ not in self.lex.ordinal_words)
                         or (prev.lower_ not in self.lex.generic_place_words
                             and (prev.lower_ in self.lex.roles or prev.lower_ in self.lex.abbreviations))):
                     break
@@ -362,13 +354,13 @@ class NameCueRecognizer(LocalRecognizer):
             for word in re.findall(r"[A-Za-z]+\s+", m.group()):
                 w = word.strip().lower()
                 if not (w in STOP_WORDS or w in self.lex.titles or w in self.lex.kinship or w in self.lex.roles
-                        or w in RUN_LEAD_VERBS):
+                        or w in self.lex.run_lead_verbs):
                     break
                 start += len(word)
             if any(self.is_first_name(w) and not self.is_everyday_word(w) for w in text[start:m.end()].split()):
                 continue  # a person's name with a title or a list of people, left to the name cues
             words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[start:m.end()])
-                     if w.lower() not in RUN_CONNECTORS]
+                     if w.lower() not in self.lex.run_connectors]
             if len(words) < 2:
                 continue
             if all(w in self.lex.roles or w in self.lex.generic_place_words or w in self.lex.abbreviations
@@ -419,7 +411,7 @@ class NameCueRecognizer(LocalRecognizer):
         j = i + 1
         while j < len(doc) and j < i + 4:
             tok = doc[j]
-            if tok.text.lower() in PARTICLES and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
+            if tok.text.lower() in self.lex.name_particles and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
                 j += 1
                 continue
             if tok.text[:1].isupper() and self.looks_like_name(tok.text, False) and not tok.is_sent_start:
@@ -454,7 +446,7 @@ class NameCueRecognizer(LocalRecognizer):
                 continue
             if caseless and candidate.is_alpha and candidate.tag_ not in NOT_NAME_TAGS and (
                     (is_title and self.is_known_name(candidate.text))
-                    or candidate.lower_ in self.lex.word_names - NOT_NAME_WORDS):
+                    or candidate.lower_ in self.lex.word_names - self.lex.not_names_after_kin):
                 # "ms pat", "ur cousin rocky": after a title or kin word a listed name is a name
                 found.append((candidate.idx, candidate.idx + len(candidate.text), 0.7))
                 continue
@@ -510,7 +502,7 @@ class NameCueRecognizer(LocalRecognizer):
     def _leading_given_name(self, tok: Token) -> bool:
         w = tok.lower_
         if w in self.lex.word_names:  # "May Xiong", but not "in May Maria said"
-            return not (tok.i > 0 and doc_word(tok.doc, tok.i - 1) in MONTH_PREPOSITIONS)
+            return not (tok.i > 0 and doc_word(tok.doc, tok.i - 1) in self.lex.month_prepositions)
         return self.is_first_name(tok.text) and not self.is_non_name(tok.text)
 
     def _caseless_known_orgs(self, doc: Doc) -> list[tuple[int, int, float]]:
@@ -519,7 +511,7 @@ class NameCueRecognizer(LocalRecognizer):
         found = []
         for m in self._known_orgs_any_case.finditer(doc.text):
             name = m.group()
-            if name.lower() in BRANDS_THAT_ARE_WORDS:
+            if name.lower() in self.lex.brands_that_are_words:
                 continue
             tok = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if tok is not None and _caseless(tok[0]):
@@ -544,7 +536,7 @@ class NameCueRecognizer(LocalRecognizer):
             if not (3 <= len(text) <= 9 and ACRONYM.match(text)) or _caseless(tok) or tok.i == 0:
                 continue
             prev = doc[tok.i - 1].lower_ if doc[tok.i - 1].lower_ != "the" or tok.i < 2 else doc[tok.i - 2].lower_
-            if prev not in ACRONYM_CUES or text.lower() in self.lex.abbreviations \
+            if prev not in self.lex.acronym_cues or text.lower() in self.lex.abbreviations \
                     or text.lower().split("-")[0] in self.lex.abbreviations or self.is_non_name(text):
                 continue
             found.append((tok.idx, tok.idx + len(text), 0.5))

@@ -14,6 +14,10 @@ MONTH_OR_HOLIDAY = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|thanksgiving|christmas|easter|"
     r"halloween|new year|independence|memorial day|labor day|veterans day|valentine|juneteenth",
     re.IGNORECASE)
+# A month and day in either order, or a year and month ("3/14", "14.03.2026", "2026-03"): not a
+# blood pressure or a score ("120/80", "7/10" is caught by the rating check).
+NUMERIC_DATE = re.compile(r"(?<!\d)(?:(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[/.-]"
+                          r"(?:0?[1-9]|1[0-2])|(?:19|20)\d{2}[/.-](?:0?[1-9]|1[0-2]))(?!\d)")
 # spaCy's OntoNotes DATE covers ages ("34 years old") and durations ("90 days"), which are not dates.
 AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.IGNORECASE)
 DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
@@ -82,7 +86,7 @@ class NerRecognizer(LocalRecognizer):
                 return "AGE", start, start + age.end()
             if YEAR_ONLY.match(value) or DURATION.search(value):
                 return None
-            if not (MONTH_OR_HOLIDAY.search(value) or re.search(r"\d{1,4}[/.-]\d{1,2}", value)):
+            if not (MONTH_OR_HOLIDAY.search(value) or NUMERIC_DATE.search(value)):
                 return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
             if RATING_BEFORE.search(ent.doc.text, max(0, start - 30), start):
                 return None  # "pain rated 7/10" is a score, not a date

@@ -17,7 +17,7 @@ def pattern_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:
             context=spec.context or None,
             global_regex_flags=spec.flag_bits,
         )
-        for spec in config.patterns
+        for spec in config.patterns if spec.enabled
     ]
 
 

@@ -11,6 +11,7 @@ from presidio_analyzer import PatternRecognizer
 
 from redact.errors import ConfigError
 
+NAME = "redact:roster"
 NAME_COLUMNS = ("name", "full_name", "first", "first_name", "last", "last_name", "nickname", "nicknames",
                 "preferred_name", "alias", "aliases")
 
@@ -58,5 +59,5 @@ class RosterRecognizer(PatternRecognizer):
     def __init__(self, roster: Roster) -> None:
         # Longest first so "Maria Lopez" wins over "Maria".
         words = sorted(roster.variants, key=len, reverse=True)
-        super().__init__(supported_entity="PERSON", name="redact:roster", deny_list=words,
+        super().__init__(supported_entity="PERSON", name=NAME, deny_list=words,
                          deny_list_score=0.95)

@@ -1,0 +1,72 @@
+"""Build models/gazetteer/domain_vocabulary.txt: words many different real clinical reports use.
+
+An identifier belongs to one document's people and places; a word that dozens of unrelated
+reports or meetings use (a drug, a heading, an instrument, a filler) is the domain's vocabulary.
+wordfreq knows general English, not "Vicryl", "HEENT" or "mm-hmm": this list is evidence for the
+decision (detect/evidence.py), not a rule.
+
+Source: MTSamples (CC0) in ../shared/corpora, transcribed reports with the patients' and most
+clinicians' names already removed. Sets where the same people write or speak again and again are
+left out on purpose, since their names would pass for vocabulary: Counsel Chat (the same
+therapists sign dozens of answers, some with handles in the text) and meeting transcripts (one
+research group meets in dozens of them).
+Documents holding any window of a test part (tests/fixtures/real) are left out; a word in the
+name gazetteers needs 40 reports, not 8 (eponyms like Foley are everywhere, names are not).
+Reproduce with:
+
+    python scripts/build_vocabulary.py --corpora ../shared/corpora
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+SOURCES = ("mtsamples.jsonl",)
+MIN_DOCUMENTS = 8
+# A word in the name gazetteers must be far more widespread to count: an eponym (Foley, Bovie,
+# Babinski) is in hundreds of reports, a person's name in a handful.
+MIN_DOCUMENTS_FOR_NAMES = 40
+
+
+def test_documents() -> set[str]:
+    """Documents with a window in a test part of the real gold or the unlabeled selections."""
+    out = set()
+    real = ROOT / "tests" / "fixtures" / "real"
+    for path in [real / "real.gold.jsonl", *sorted((real / "unlabeled").glob("*.jsonl"))]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            if rec.get("part") == "test":
+                out.update(p["doc"] for p in rec["parts"])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    ap.add_argument("--out", type=Path, default=ROOT / "models" / "gazetteer" / "domain_vocabulary.txt")
+    args = ap.parse_args()
+    gazetteer = ROOT / "models" / "gazetteer"
+    names = {w.lower() for f in ("first_names.txt", "last_names.txt")
+             for w in (gazetteer / f).read_text(encoding="utf-8").split()}
+    held_out = test_documents()
+    df: Counter = Counter()
+    for name in SOURCES:
+        with (args.corpora / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                doc = json.loads(line)
+                if doc["id"] not in held_out:
+                    df.update({w.lower() for w in WORD.findall(doc["text"]) if len(w) > 2})
+    words = sorted(w for w, n in df.items()
+                   if n >= (MIN_DOCUMENTS_FOR_NAMES if w in names else MIN_DOCUMENTS))
+    args.out.write_text("\n".join(words) + "\n", encoding="utf-8")
+    print(f"{len(words)} words -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
