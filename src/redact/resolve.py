@@ -30,36 +30,47 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
 
 
 def merge(spans: Iterable[Span], text: str) -> list[Span]:
-    """Merge overlapping spans (the strongest label wins) and same-label spans separated only by
-    spaces ("Maria" + "Lopez" -> "Maria Lopez"), so one identifier gets one replacement."""
+    """Merge overlapping spans and same-label spans separated only by spaces ("Maria" + "Lopez" ->
+    "Maria Lopez"), so one identifier gets one replacement. The merged span takes the label of its
+    strongest piece by score times length (a street address beats the street name inside it)."""
     ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    merged: list[Span] = []
+    groups: list[list[Span]] = []
+    end = -1
     for span in ordered:
-        if merged:
-            last = merged[-1]
-            gap = text[last.end:span.start]
-            overlaps = span.start < last.end
-            touching = span.label == last.label and (gap == "" or (gap.isspace() and "\n" not in gap
-                                                                     and len(gap) <= 2))
+        if groups:
+            last = groups[-1]
+            gap = text[end:span.start]
+            overlaps = span.start < end
+            touching = any(s.label == span.label for s in last) and (
+                gap == "" or (gap.isspace() and "\n" not in gap and len(gap) <= 2))
             if overlaps or touching:
-                best = max((last, span), key=lambda s: (s.score, s.end - s.start))
-                merged[-1] = Span(last.start, max(last.end, span.end), best.label,
-                                  max(last.score, span.score), best.source)
+                last.append(span)
+                end = max(end, span.end)
                 continue
-        merged.append(span)
+        groups.append([span])
+        end = span.end
+    merged = []
+    for group in groups:
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        best = max(group, key=lambda s: (s.score * (s.end - s.start), s.score))
+        merged.append(Span(group[0].start, max(s.end for s in group), best.label, max(s.score for s in group),
+                           best.source))
     return merged
 
 
 def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
-              is_everyday_word: Callable[[str], bool]) -> list[Span]:
-    """Add every other mention of values already detected in the document.
+              is_everyday_word: Callable[[str], bool], min_score: float = 0.0) -> list[Span]:
+    """Add every other mention of values already detected in the document with a score of at
+    least `min_score` (a doubtful span is not copied everywhere).
 
     Person names contribute each name word too ("Maria Lopez" -> later "maria", "Lopez").
     Words that are also everyday words (Hope, Will) are only matched in the same case.
     """
     terms: dict[str, str] = {}
     for span in spans:
-        if span.label not in PROPAGATED:
+        if span.label not in PROPAGATED or span.score < min_score:
             continue
         value = text[span.start:span.end].strip()
         if len(value) < 2:
@@ -110,9 +121,9 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
 
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
             is_everyday_word: Callable[[str], bool],
-            can_extend: Callable[[str], bool] = lambda word: False) -> list[Span]:
+            can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier."""
     spans = merge(expand_to_tokens(text, spans), text)
     spans = merge(extend_names(text, spans, can_extend), text)
-    spans = propagate(text, spans, is_name_part, is_everyday_word)
+    spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     return merge(expand_to_tokens(text, spans), text)

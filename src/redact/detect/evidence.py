@@ -1,0 +1,243 @@
+"""Evidence per candidate span: what the recognizers, the spaCy pipeline, the word lists and the
+rest of the document say about it, as one row of numbers for the learned decision (decide.py).
+
+Pure functions of (doc, candidates, resources); nothing here decides.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from redact.config import DetectionConfig
+from redact.recognizers.names import SPEAKER, _line_cases, _zipf
+from redact.spans import Span
+
+# The features, in the order the model reads them. Categorical ones are encoded with the
+# vocabularies stored beside the model (decide.py).
+CATEGORICAL = ("label", "source", "pos", "ner_label")
+NUMERIC = (
+    "score", "chars", "words", "digit_share", "title_case", "upper", "lower", "line_upper", "line_lower",
+    "doc_caseless_share", "zipf_min", "zipf_max", "zipf_mean", "first_name", "last_name", "all_names",
+    "town", "world_place", "country", "role_word", "abbreviation", "medication", "title_or_kin", "not_name", "filler",
+    "speaker_label", "speaker_repeats", "speaker_role_word", "speaker_role_label", "speaker_is_heading", "line_start",
+    "sent_start", "ner_any", "ner_same", "n_sources", "max_other_score", "doc_count", "doc_cap_share",
+    "prev_title_kin", "prev_place_word", "prev_at_sign", "next_colon", "next_digit", "in_parens",
+    "line_chars", "after_colon", "line_title_share", "span_lower_words", "span_common_words", "name_share",
+    "prev_capitalised", "next_capitalised", "domain_share", "readable",
+)
+FEATURES = CATEGORICAL + NUMERIC
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
+               "LOC": "LOCATION", "DATE": "DATE"}
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The word lists evidence is read against (all from models/, see config.py)."""
+
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    domain_vocabulary: frozenset[str]
+    towns: frozenset[str]
+    world_places: frozenset[str]
+    countries: frozenset[str]
+    roles: frozenset[str]
+    abbreviations: frozenset[str]
+    medications: frozenset[str]
+    title_or_kin: frozenset[str]
+    not_names: frozenset[str]
+    fillers: frozenset[str]
+    connectors: frozenset[str]
+    place_words: frozenset[str]
+
+    @classmethod
+    def from_config(cls, config: DetectionConfig) -> Resources:
+        lex = config.names.lexicon
+        return cls(config.names.first_names, config.names.last_names, config.names.domain_vocabulary,
+                   frozenset(t.lower() for t in config.places.towns), config.places.world_places,
+                   config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
+                   lex.medications, lex.titles | lex.kinship, lex.not_names, lex.fillers,
+                   lex.run_connectors | lex.name_particles, config.places.cue_words)
+
+
+class DocView:
+    """What every candidate of one doc shares: token offsets, lines, speaker labels, word counts."""
+
+    def __init__(self, doc: Doc, resources: Resources) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.token_starts = [t.idx for t in doc]
+        self.line_starts, self.line_caseless = _line_cases(doc)
+        self.caseless_share = sum(self.line_caseless) / max(1, len(self.line_caseless))
+        self.speakers: dict[int, tuple[int, int, str]] = {}  # line start -> label span and text
+        labels = Counter()
+        for m in SPEAKER.finditer(self.text):
+            label = m.group("label").strip()
+            self.speakers[m.start()] = (m.start("label"), m.start("label") + len(label), label.lower())
+            labels[label.lower()] += 1
+        self.speaker_counts = labels
+        lowered = [t.lower_ for t in doc if t.is_alpha]
+        self.word_counts = Counter(lowered)
+        self.capitalised_counts = Counter(t.lower_ for t in doc if t.is_alpha and t.text[:1].isupper()
+                                          and not t.is_sent_start)
+        self.ent_starts = [e.start_char for e in doc.ents]
+        self.ents = list(doc.ents)
+        self.resources = resources
+        self._title_share: dict[int, float] = {}
+
+    def line_title_share(self, line_no: int, start: int, end: int) -> float:
+        cached = self._title_share.get(line_no)
+        if cached is None:
+            words = [w for w in _WORD.findall(self.text[start:end]) if len(w) > 1]
+            cached = sum(1 for w in words if w[0].isupper()) / len(words) if words else 0.0
+            self._title_share[line_no] = cached
+        return cached
+
+    def line_of(self, pos: int) -> tuple[int, int]:
+        n = bisect_right(self.line_starts, pos) - 1
+        start = self.line_starts[n]
+        end = self.text.find("\n", start)
+        return n, (len(self.text) if end == -1 else end)
+
+    def tokens(self, start: int, end: int):
+        first = max(0, bisect_right(self.token_starts, start) - 1)
+        last = bisect_left(self.token_starts, end)
+        return [t for t in self.doc[first:last] if t.idx + len(t.text) > start]
+
+
+def _case(value: str) -> tuple[float, float, float]:
+    letters = [c for c in value if c.isalpha()]
+    if not letters:
+        return 0.0, 0.0, 0.0
+    words = _WORD.findall(value)
+    title = all(w[:1].isupper() and not w[1:].isupper() for w in words) if words else False
+    upper = all(c.isupper() for c in letters) and len(letters) > 1
+    lower = all(c.islower() for c in letters)
+    return float(title), float(upper), float(lower)
+
+
+def _overlaps(spans: list[Span]) -> list[list[Span]]:
+    """For each span, the other spans overlapping it (a sweep over spans sorted by start)."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    out: list[list[Span]] = [[] for _ in spans]
+    for n, i in enumerate(order):
+        for j in order[n + 1:]:
+            if spans[j].start >= spans[i].end:
+                break
+            out[i].append(spans[j])
+            out[j].append(spans[i])
+    return out
+
+
+def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
+    """The evidence for one candidate (offsets local to the view's doc)."""
+    res = view.resources
+    text = view.text
+    value = text[span.start:span.end]
+    words = [w.lower() for w in _WORD.findall(value)]
+    zipfs = [_zipf(w) for w in words] or [0.0]
+    title, upper, lower = _case(value)
+    line_no, line_end = view.line_of(span.start)
+    line_start = view.line_starts[line_no]
+    line = text[line_start:line_end]
+    line_letters = [c for c in line if c.isalpha()]
+    speaker = view.speakers.get(line_start)
+    in_speaker = bool(speaker and span.start >= speaker[0] and span.end <= speaker[1] + 1)
+    speaker_words = speaker[2].split() if speaker else []
+    tokens = view.tokens(span.start, span.end)
+    first = tokens[0] if tokens else None
+    prev = view.doc[first.i - 1] if first is not None and first.i > 0 else None
+    last = tokens[-1] if tokens else None
+    nxt = view.doc[last.i + 1] if last is not None and last.i + 1 < len(view.doc) else None
+    first_ent = max(0, bisect_right(view.ent_starts, span.start) - 1)
+    ents = [e for e in view.ents[first_ent:bisect_left(view.ent_starts, span.end)]
+            if e.start_char < span.end and e.end_char > span.start]
+    ner_labels = [_NER_LABELS.get(e.label_, e.label_) for e in ents]
+    key = words[0] if words else ""
+    count = view.word_counts.get(key, 0)
+    prefix = text[max(line_start, span.start - 3):span.start]
+    raw_words = _WORD.findall(value)
+    content = [w for w in words if w not in STOP_WORDS]
+    return {
+        "label": span.label,
+        "source": span.source,
+        "pos": first.pos_ if first is not None else "",
+        "ner_label": ner_labels[0] if ner_labels else "",
+        "score": span.score,
+        "chars": len(value),
+        "words": len(words),
+        "digit_share": sum(c.isdigit() for c in value) / max(1, len(value)),
+        "title_case": title,
+        "upper": upper,
+        "lower": lower,
+        "line_upper": float(bool(line_letters) and sum(c.isupper() for c in line_letters) >= 0.9 * len(line_letters)),
+        "line_lower": float(bool(line_letters) and all(c.islower() for c in line_letters)),
+        "doc_caseless_share": view.caseless_share,
+        "zipf_min": min(zipfs),
+        "zipf_max": max(zipfs),
+        "zipf_mean": sum(zipfs) / len(zipfs),
+        "first_name": float(any(w in res.first_names for w in words)),
+        "last_name": float(any(w in res.last_names for w in words)),
+        "all_names": float(bool(words) and all(w in res.first_names or w in res.last_names for w in words)),
+        "town": float(" ".join(words) in res.towns),
+        "world_place": float(" ".join(words) in res.world_places),
+        "country": float(" ".join(words) in res.countries),
+        "role_word": float(any(w in res.roles for w in words) or " ".join(words) in res.roles),
+        "abbreviation": float(any(w in res.abbreviations for w in words)),
+        "medication": float(any(w in res.medications for w in words)),
+        "title_or_kin": float(any(w in res.title_or_kin for w in words)),
+        "not_name": float(any(w in res.not_names for w in words)),
+        "filler": float(bool(words) and all(w in res.fillers for w in words)),
+        "speaker_label": float(in_speaker),
+        "speaker_repeats": math.log1p(view.speaker_counts.get(speaker[2], 0)) if speaker else 0.0,
+        "speaker_role_word": float(any(w.strip(".") in res.roles for w in speaker_words)),
+        # "Grad C:", "Speaker 2:", "Project Manager:": role words and at most a letter or number.
+        "speaker_role_label": float(bool(speaker) and (speaker[2] in res.roles or (
+            any(w.strip(".") in res.roles for w in speaker_words)
+            and all(w.strip(".") in res.roles or len(w) <= 2 for w in speaker_words)))),
+        # "HISTORY OF PRESENT ILLNESS:", "Assessment:": a heading, not a speaker.
+        "speaker_is_heading": float(bool(speaker) and (len(speaker_words) > 3 or speaker[2] in res.roles)),
+        "line_start": float(not text[line_start:span.start].strip(" \t>*-•")),
+        "sent_start": float(bool(first is not None and first.is_sent_start)),
+        "ner_any": float(bool(ents)),
+        "ner_same": float(span.label in ner_labels),
+        "n_sources": len({o.source for o in overlapping}),
+        "max_other_score": max((o.score for o in overlapping), default=0.0),
+        "doc_count": math.log1p(count),
+        "doc_cap_share": view.capitalised_counts.get(key, 0) / count if count else 0.0,
+        "prev_title_kin": float(prev is not None and prev.lower_.rstrip(".") in res.title_or_kin),
+        "prev_place_word": float(prev is not None and prev.lower_ in res.place_words),
+        "prev_at_sign": float(prev is not None and prev.text == "@"),
+        "next_colon": float(nxt is not None and nxt.text == ":"),
+        "next_digit": float(nxt is not None and nxt.like_num),
+        "in_parens": float("(" in prefix),
+        "line_chars": math.log1p(len(line)),
+        "after_colon": float(":" in text[line_start:span.start]),
+        # Headline case makes capitals say little: the share of capitalised words on the line.
+        "line_title_share": view.line_title_share(line_no, line_start, line_end),
+        "span_lower_words": sum(1 for w in raw_words if w[:1].islower() and w.lower() not in res.connectors),
+        "span_common_words": sum(1 for z in zipfs if z >= 4.5),
+        "name_share": sum(1 for w in words if w in res.first_names or w in res.last_names) / max(1, len(words)),
+        "prev_capitalised": float(prev is not None and prev.is_alpha and prev.text[:1].isupper()),
+        "next_capitalised": float(nxt is not None and nxt.is_alpha and nxt.text[:1].isupper()),
+        "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
+        # Every word is shorthand, a drug, a filler or a role: text that stays readable (decide.py).
+        "readable": float(bool(content) and (" ".join(words) in res.roles or all(
+            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content))),
+    }
+
+
+def rows(doc: Doc, spans: list[Span], resources: Resources) -> list[dict]:
+    """Evidence rows for the candidates found in one doc, in the order given."""
+    if not spans:
+        return []
+    view = DocView(doc, resources)
+    return [row(view, span, others) for span, others in zip(spans, _overlaps(spans))]

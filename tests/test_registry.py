@@ -1,0 +1,94 @@
+"""The recognizer registry (models/detection.yaml `recognizers:` and models/patterns.yaml): every
+enabled recognizer has a table of what it must find and what must stay readable, in the shapes
+real transcripts, messages, posts and reports use (values invented).
+
+The pipeline decides (rules are kept as matched; the rest go through the learned decision), so a
+row checks the whole detector on text where that recognizer is the one that matters.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redact.config import load_detection_config
+
+# recognizer -> rows of (text, value that must be covered by a detected span)
+FOUND = {
+    "email": [("Write to dana.k@example.org before Friday.", "dana.k@example.org")],
+    "phone": [("Call me back on +44 20 7946 0958 after six.", "+44 20 7946 0958"),
+              ("Her cell is (555) 201-3344.", "(555) 201-3344")],
+    "ip": [("The kiosk logged in from 192.168.14.22 twice.", "192.168.14.22")],
+    "us-ssn": [("SSN on the form: 123-45-6789", "123-45-6789")],
+    "credit-card": [("He read out the card 4111 1111 1111 1111 on the call.", "4111 1111 1111 1111")],
+    "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
+    "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
+    "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA")],
+    "places": [("We live in Olathe now.", "Olathe")],
+    "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
+    "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
+    "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens")],
+    "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five")],
+    "age-parenthesised": [("Walter (38) is new to group.", "38")],
+    "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981")],
+    "time": [],  # times of day are not identifiers under the default policy
+    "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
+    "id-number": [("MRN 00482913 on file.", "00482913")],
+    "zip": [("Moved to Dayton, OH 45402 in spring.", "45402")],
+    "postcode": [("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT")],
+    "postcode-digits": [("Ship it to Keizersgracht 12, 1015 CS Amsterdam.", "1015 CS")],
+    "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12")],
+    "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B")],
+    "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88")],
+    "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
+    "initials": [("Note by J. Ortiz after group.", "J. Ortiz")],
+    "spelled-out": [("That's F-A-L-C-O-N-E-R, like the bird.", "F-A-L-C-O-N-E-R")],
+    "county": [("She moved out to Greene County in June.", "Greene County")],
+    "possessive-place": [("We grabbed coffee at Willie McBride's after.", "Willie McBride")],
+    "url": [("Visit www.example-clinic.org for the hours.", "www.example-clinic.org"),
+            ("Form is at https://example.org/intake?id=7 now.", "https://example.org/intake?id=7")],
+    "chat-partner": [("text thread - robert290\nhey u up", "robert290")],
+    "nickname": [('He goes by "Dub" at the house.', "Dub")],
+}
+
+# recognizer -> rows of (text, word that must stay readable)
+READABLE = {
+    "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80")],
+    "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
+    "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing")],
+    "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
+                  ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker")],
+    "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
+    "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
+    "age": [("She has 90 days clean and is sober since 2019.", "90")],
+    "id-number": [("Referred to IOP and CBT at the clinic.", "CBT")],
+    "time": [("Group starts at 3pm in the shelter.", "3pm")],
+}
+
+
+def _covered(redactor, text: str, value: str) -> bool:
+    spans = next(iter(redactor.detect([text])))
+    start = text.index(value)
+    return all(any(s.start <= i < s.end for s in spans) for i in range(start, start + len(value))
+               if not text[i].isspace())
+
+
+def _enabled_names() -> set[str]:
+    config = load_detection_config()
+    return {n for n, e in config.recognizers.items() if e.enabled} | {p.name for p in config.patterns if p.enabled}
+
+
+def test_every_recognizer_has_a_table():
+    missing = {n for n in _enabled_names() if not FOUND.get(n) and not READABLE.get(n)}
+    assert not missing, f"recognizers without a table: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("recognizer, text, value", [(r, t, v) for r, rows in FOUND.items() for t, v in rows])
+def test_recognizer_finds(redactor, recognizer, text, value):
+    assert _covered(redactor, text, value), (recognizer, value)
+
+
+@pytest.mark.parametrize("recognizer, text, word", [(r, t, w) for r, rows in READABLE.items() for t, w in rows])
+def test_recognizer_leaves_readable(redactor, recognizer, text, word):
+    spans = next(iter(redactor.detect([text])))
+    start = text.index(word)
+    assert not any(s.start < start + len(word) and s.end > start for s in spans), (recognizer, word)
