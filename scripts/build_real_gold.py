@@ -57,12 +57,12 @@ def speech(corpora: Path, rng: random.Random) -> list[dict]:
     return windows
 
 
-def sms(corpora: Path, rng: random.Random) -> list[dict]:
-    """Threads: 15 consecutive messages of one sender, as an SMS log would show them."""
-    docs = read(corpora, "nus_sms_en.jsonl")
+def _threads(docs: list[dict], rng: random.Random, skip_users: frozenset = frozenset()) -> list[dict]:
+    """Fifty windows of 15 consecutive messages of one sender, as an SMS log would show them."""
     by_user: dict[str, list[dict]] = defaultdict(list)
     for doc in docs:
-        by_user[doc["meta"].get("user_id", "")].append(doc)
+        if doc["meta"].get("user_id") not in skip_users:
+            by_user[doc["meta"].get("user_id", "")].append(doc)
     users = sorted(u for u, msgs in by_user.items() if len(msgs) >= 15)
     windows = []
     for user in rng.sample(users, 50):
@@ -71,6 +71,10 @@ def sms(corpora: Path, rng: random.Random) -> list[dict]:
         windows.append({"corpus": "nus_sms_en.jsonl",
                         "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + 15]]})
     return windows
+
+
+def sms(corpora: Path, rng: random.Random) -> list[dict]:
+    return _threads(read(corpora, "nus_sms_en.jsonl"), rng)
 
 
 def posts(corpora: Path, rng: random.Random) -> list[dict]:
@@ -118,19 +122,7 @@ def sms_more(corpora: Path, rng: random.Random) -> list[dict]:
     """A second SMS batch from senders not in the first."""
     used = {p["doc"] for w in sms(corpora, random.Random(f"{SEED}-sms")) for p in w["parts"]}
     docs = read(corpora, "nus_sms_en.jsonl")
-    used_users = {d["meta"].get("user_id") for d in docs if d["id"] in used}
-    by_user: dict[str, list[dict]] = defaultdict(list)
-    for doc in docs:
-        if doc["meta"].get("user_id") not in used_users:
-            by_user[doc["meta"].get("user_id", "")].append(doc)
-    users = sorted(u for u, msgs in by_user.items() if len(msgs) >= 15)
-    windows = []
-    for user in rng.sample(users, 50):
-        msgs = by_user[user]
-        first = rng.randrange(len(msgs) - 14)
-        windows.append({"corpus": "nus_sms_en.jsonl",
-                        "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + 15]]})
-    return windows
+    return _threads(docs, rng, frozenset(d["meta"].get("user_id") for d in docs if d["id"] in used))
 
 
 def ner_bucket(doc_id: str) -> str:

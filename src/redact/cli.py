@@ -59,6 +59,19 @@ def progress_bar(total: int, description: str, quiet: bool):
     return _Bar()
 
 
+def detect_documents(docs, policy, model, config_path, roster, quiet: bool) -> dict[str, list[dict]]:
+    """{doc id: detected spans as JSON} for gold-style documents, with a progress bar."""
+    from redact.api import Redactor
+
+    redactor = Redactor(policy, model=model, config=config_path, roster=roster)
+    predicted = {}
+    with progress_bar(len(docs), "detecting", quiet) as advance:
+        for doc, spans in zip(docs, redactor.detect(d.text for d in docs)):
+            predicted[doc.id] = [s.to_json() for s in spans]
+            advance(1)
+    return predicted
+
+
 common_detection = [
     click.option("--policy", default="tags", show_default=True, metavar="NAME|FILE",
                  help="Policy preset name or YAML file: which entity types are identifiers and how "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from redact.cli import EXIT_PARTIAL, detection_options, library_errors, progress_bar
+from redact.cli import EXIT_PARTIAL, detect_documents, detection_options, library_errors
 
 
 @click.command(name="eval")
@@ -45,14 +45,7 @@ def eval_(gold, pred, min_recall, min_precision, json_out, show_values, corpora,
     if pred:
         predicted = {str(r["id"]): r.get("spans", []) for r in read_jsonl(pred)}
     else:
-        from redact.api import Redactor
-
-        redactor = Redactor(policy, model=model, config=config_path, roster=roster)
-        predicted = {}
-        with progress_bar(len(docs), "detecting", quiet) as advance:
-            for doc, spans in zip(docs, redactor.detect(d.text for d in docs)):
-                predicted[doc.id] = [s.to_json() for s in spans]
-                advance(1)
+        predicted = detect_documents(docs, policy, model, config_path, roster, quiet)
     report = score(docs, predicted, with_values=show_values)
     click.echo(format_table(report))
     click.echo(f"\n{len(report.leaks)} leaked mentions")

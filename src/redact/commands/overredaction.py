@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from redact.cli import EXIT_PARTIAL, detection_options, library_errors, progress_bar
+from redact.cli import EXIT_PARTIAL, detect_documents, detection_options, library_errors
 
 
 @click.command(name="overredaction")
@@ -37,16 +37,10 @@ def overredaction(texts, corpora, part, max_share, top, show_values, json_out, p
     redacted there is mostly over-redaction that costs researchers the content. Exit 1 above
     --max-share.
     """
-    from redact.api import Redactor
     from redact.evaluate import load_gold, redaction_rate
 
     docs = [doc for path in texts for doc in load_gold(path, corpora, part)]
-    redactor = Redactor(policy, model=model, config=config_path, roster=roster)
-    predicted = {}
-    with progress_bar(len(docs), "detecting", quiet) as advance:
-        for doc, spans in zip(docs, redactor.detect(d.text for d in docs)):
-            predicted[doc.id] = [s.to_json() for s in spans]
-            advance(1)
+    predicted = detect_documents(docs, policy, model, config_path, roster, quiet)
     rate = redaction_rate(docs, predicted)
     click.echo(f"{len(docs)} documents, {rate.chars:,} non-space characters, {rate.share:.2%} redacted")
     for label, chars in sorted(rate.by_label.items(), key=lambda kv: -kv[1]):
