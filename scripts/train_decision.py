@@ -200,15 +200,6 @@ def pool_of(group: str) -> str | None:
     return kind + ("-recased" if group.endswith(("-upper", "-lower")) else "")
 
 
-def pooled_recall(scores) -> dict[str, float]:
-    pools = defaultdict(lambda: [0, 0])
-    for group, (mentions, caught, _, _) in scores.items():
-        if pool_of(group):
-            pools[pool_of(group)][0] += mentions
-            pools[pool_of(group)][1] += caught
-    return {pool: caught / mentions for pool, (mentions, caught) in pools.items() if mentions}
-
-
 def objective(scores, beta: float) -> float:
     """The mean over pools (real and synthetic text, as written and case-changed) of F-beta
     (pooled mention recall, pooled character precision): beta > 1 puts recall first, and each

@@ -133,9 +133,10 @@ class Detector:
             view = recase(doc.text, _line_is_caseless, self._is_proper)
             yield (view or ""), (doc, meta, view is not None)
 
-    def candidates(self, texts: Iterable[str]) -> Iterator[tuple[str, list[Span], list[dict]]]:
-        """(text, candidate spans, their evidence rows) per text, in order, before any decision.
-        Streams: nothing is held beyond the current batch."""
+    def candidates(self, texts: Iterable[str],
+                   evidence_rows: bool = True) -> Iterator[tuple[str, list[Span], list[dict]]]:
+        """(text, candidate spans, their evidence rows or [] without `evidence_rows`) per text, in
+        order, before any decision. Streams: nothing is held beyond the current batch."""
         pieces = ((piece, (n, offset, text)) for n, text in enumerate(texts) for offset, piece in chunk(text))
         docs = self.nlp.pipe(pieces, as_tuples=True, batch_size=self.config.batch_size)
         # The case-restored views go through NER in batches too; the tagger is not needed there.
@@ -150,7 +151,8 @@ class Detector:
             local = self._spans(doc.text, self.engine.artifact(doc))
             if has_view:
                 local += self._recased_spans(view_doc.text, view_doc, doc.text)
-            rows += evidence.rows(doc, local, self.resources)
+            if evidence_rows:
+                rows += evidence.rows(doc, local, self.resources)
             found += [Span(s.start + offset, s.end + offset, s.label, s.score, s.source) for s in local]
         if current is not None:
             yield current_text, found, rows
@@ -170,7 +172,7 @@ class Detector:
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         """Resolved spans per text, in order, counted under the policy."""
-        for text, spans, rows in self.candidates(texts):
+        for text, spans, rows in self.candidates(texts, evidence_rows=self.decision is not None):
             yield self._finish(text, self.decide(text, spans, rows))
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
