@@ -1,0 +1,76 @@
+"""The learned decision's pure parts: which candidates stay for given probabilities, what the
+evidence says about role labels and fillers, and the over-redaction measure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from redact.detect.decide import decided
+from redact.spans import Span
+
+TEXT = "faith r said hi to Grad C and Mm-hmm on 4/9"
+
+
+def _span(word: str, label: str = "PERSON", start_at: int = 0) -> Span:
+    start = TEXT.index(word, start_at)
+    return Span(start, start + len(word), label)
+
+
+def test_a_candidate_at_its_operating_point_stays_and_one_below_goes():
+    spans = [_span("faith"), _span("hi", "ORGANIZATION")]
+    assert decided(TEXT, spans, [0.6, 0.1], {"PERSON": 0.5, "ORGANIZATION": 0.5}, 0.5) == [True, False]
+
+
+def test_a_word_beside_a_kept_name_of_the_same_label_joins_it():
+    spans = [_span("faith"), _span("faith r"), _span("said", "ORGANIZATION")]
+    keep = decided(TEXT, spans, [0.9, 0.05, 0.05], {"PERSON": 0.5}, 0.5)
+    assert keep == [True, True, False]
+
+
+def test_rules_stay_and_readable_words_go_unless_a_rule_found_them():
+    spans = [_span("Mm-hmm"), _span("4/9", "DATE"), _span("Grad C")]
+    keep = decided(TEXT, spans, [0.99, 0.0, 0.99], {}, 0.5, rules=[False, True, False],
+                   readable=[True, False, True])
+    assert keep == [False, True, False]
+
+
+def test_numbers_are_never_readable_words():
+    spans = [_span("4/9", "DATE")]
+    assert decided(TEXT, spans, [0.9], {}, 0.5, readable=[True]) == [True]
+
+
+@pytest.fixture(scope="module")
+def evidence_of(redactor):
+    detector = redactor.detector
+
+    def rows(text: str) -> dict[str, dict]:
+        text_, spans, rows_ = next(iter(detector.candidates([text])))
+        return {text_[s.start:s.end]: row for s, row in zip(spans, rows_)}
+    return rows
+
+
+def test_evidence_marks_role_speaker_labels_and_fillers(evidence_of):
+    rows = evidence_of("Grad C: Mm-hmm.\nProfessor B: Right, so Morgan said yes.\nGrad C: Okay.")
+    grad = next(row for value, row in rows.items() if value.startswith("Grad"))
+    assert grad["speaker_label"] == 1.0 and grad["speaker_role_label"] == 1.0
+    morgan = rows["Morgan"]
+    assert morgan["speaker_label"] == 0.0 and morgan["first_name"] == 1.0
+
+
+def test_overredaction_command_reports_shares_without_values(cli, tmp_path):
+    texts = tmp_path / "texts.jsonl"
+    lines = [{"id": "a", "text": "Project Manager: Okay, so Maria called from 555-201-3344."},
+             {"id": "b", "text": "Marketing: Mm-hmm. Right, the remote control is yellow."}]
+    texts.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    report = tmp_path / "rate.json"
+    result = cli(["overredaction", texts, "--quiet", "--json", report])
+    assert result.exit_code == 0, result.output
+    rate = json.loads(report.read_text())
+    assert 0 < rate["share"] < 0.5 and rate["by_label"]["PHONE"]["redacted"] == 12
+    assert "555" not in result.output and "Maria" not in result.output and "top_strings" not in rate
+    strict = cli(["overredaction", texts, "--quiet", "--max-share", "0.01"])
+    assert strict.exit_code == 1
+    shown = cli(["overredaction", texts, "--quiet", "--show-values"])
+    assert "555-201-3344" in shown.output
