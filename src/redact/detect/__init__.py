@@ -96,7 +96,11 @@ class Detector:
                 r.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
                 r.recognition_metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
             results += found
-        results = self.analyzer._enhance_using_context(text, results, artifacts, self.recognizers, None)
+        # Presidio's context-word boost, as analyze() applies it (a private helper: kept optional so
+        # a Presidio release that renames it costs the boost, not the run).
+        enhance = getattr(self.analyzer, "_enhance_using_context", None)
+        if enhance is not None:
+            results = enhance(text, results, artifacts, self.recognizers, None)
         spans = []
         for r in results:
             if r.score < self.candidate_floor or r.end <= r.start:
