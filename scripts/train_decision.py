@@ -93,8 +93,7 @@ def collect(detector: Detector, data) -> list[dict]:
                 "id": doc.id, "group": group, "text": text, "judged": judged,
                 "gold": gold,
                 "spans": [(spans[i].start, spans[i].end, spans[i].label) for i in keep],
-                "rules": [detector.config.is_rule(spans[i].source) and spans[i].score >= detector.config.threshold
-                          for i in keep],
+                "rules": [detector.is_rule(spans[i]) for i in keep],
                 "rows": [rows[i] for i in keep],
                 "share": [covered_share(spans[i].start, spans[i].end, text, mask) for i in keep],
             })

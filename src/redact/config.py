@@ -202,9 +202,6 @@ class DetectionConfig(_Strict):
         names |= {f"redact:{p.name}" for p in self.patterns if p.rule}
         return frozenset(names)
 
-    def is_rule(self, source: str) -> bool:
-        return source in self.rules or source.rsplit(":", 1)[0] in self.rules
-
     @property
     def score_overrides(self) -> dict[str, float]:
         """Recognizer name (as it appears in a span's source) -> the score it is given."""

@@ -63,6 +63,7 @@ class Detector:
         self.analyzer = build_analyzer(self.config, self.engine, roster)
         self.labels = presidio_label_map(self.config)
         self.score_overrides = self.config.score_overrides
+        self.rules = self.config.rules | {ROSTER}
         self.entities = sorted({e for r in self.analyzer.registry.recognizers for e in r.supported_entities})
         self.recognizers = self.analyzer.registry.get_recognizers(language="en", entities=self.entities)
         self.names = NameCueRecognizer(self.config)
@@ -80,6 +81,11 @@ class Detector:
         if names.is_non_name(word) or names.is_everyday_word(word):
             return False
         return (names.is_known_name(word) and zipf(word) < 4.5) or zipf(word) < 3.0
+
+    def is_rule(self, span: Span) -> bool:
+        """An exact format, or a name the program listed (--roster): kept whatever the evidence."""
+        return (span.source in self.rules or span.source.rsplit(":", 1)[0] in self.rules) \
+            and span.score >= self.config.threshold
 
     def _is_name_part(self, word: str) -> bool:
         return not self.names.is_non_name(word) and (word[0].isupper() or self.names.is_known_name(word))
@@ -167,9 +173,7 @@ class Detector:
             return spans
         # Judged as they will be written: grown to whole words.
         spans = expand_to_tokens(text, spans)
-        # Exact formats, and names the program listed (--roster), are kept whatever the evidence.
-        rules = [(self.config.is_rule(s.source) or s.source == ROSTER) and s.score >= self.config.threshold
-                 for s in spans]
+        rules = [self.is_rule(s) for s in spans]
         keep, probs = self.decision.keep(text, spans, rows, rules)
         return [Span(s.start, s.end, s.label, max(float(p), s.score) if rule else float(p), s.source)
                 for s, p, k, rule in zip(spans, probs, keep, rules) if k]
