@@ -184,3 +184,100 @@ def test_random_bytes_never_crash(tmp_path, blobs):
 @given(st.lists(st.text(max_size=300), min_size=1, max_size=4))
 def test_random_text_never_crash(tmp_path, texts):
     _property_run(tmp_path, [t.encode("utf-8", "surrogatepass") for t in texts])
+
+
+# --- the normalised view (redact.normalize): hidden characters seen through, offsets exact ------
+
+_hostile_chars = st.sampled_from(["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e",
+                                  "\u202c", "\u2067", "\u2069", "&#80;", "&amp;", "&#x50;", "&eacute;",
+                                  "e\u0301", "\uff30", "\ufb01", "\u00bd", "&", "&nosuch;"])
+_mixed_text = st.lists(st.one_of(st.text(max_size=6), _hostile_chars), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_mixed_text)
+def test_view_map_is_monotone_and_covers(text):
+    from redact.normalize import INVISIBLE, normal_view
+
+    view = normal_view(text)
+    if view.identity:
+        assert view.text == text
+        return
+    assert len(view.starts) == len(view.ends) == len(view.text)
+    assert all(0 <= s < e <= len(text) for s, e in zip(view.starts, view.ends))
+    assert list(view.starts) == sorted(view.starts) and list(view.ends) == sorted(view.ends)
+    # Every original character is covered by some view character, unless it is invisible.
+    covered = set()
+    for s, e in zip(view.starts, view.ends):
+        covered.update(range(s, e))
+    assert all(text[i] in INVISIBLE for i in range(len(text)) if i not in covered)
+    whole = view.to_original(0, len(view.text)) if view.text else (0, 0)
+    if view.text:
+        assert whole[0] <= view.starts[0] and whole[1] >= view.ends[-1]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=60))
+def test_view_of_normal_text_is_the_text(text):
+    import unicodedata
+
+    from redact.normalize import INVISIBLE, normal_view
+
+    if "&" in text or any(c in INVISIBLE for c in text) or not unicodedata.is_normalized("NFKC", text):
+        text = "".join(c for c in unicodedata.normalize("NFKC", text) if c not in INVISIBLE and c != "&")
+        if not unicodedata.is_normalized("NFKC", text):
+            return
+    view = normal_view(text)
+    assert view.text == text
+    assert view.to_original(0, len(text)) == (0, len(text))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), max_size=12), _hostile_chars,
+       st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), max_size=12))
+def test_view_span_maps_onto_original_characters(before, hidden, after):
+    """A span over the view of the middle part covers exactly the original middle part."""
+    from redact.normalize import normal_view
+
+    text = before + hidden + after
+    view = normal_view(text)
+    if view.identity:
+        return
+    # Whatever the view of the middle is, mapping the whole view back covers the hidden part.
+    start, end = view.to_original(0, len(view.text)) if view.text else (0, 0)
+    if view.text:
+        assert start <= len(before) and (end >= len(before) + len(hidden) or not after.strip())
+
+
+def test_view_examples():
+    from redact.normalize import normal_view
+
+    view = normal_view("Met Pri\u00adscilla &#80;ark, Jose\u0301 and \u202eAnn\u202c.")
+    assert view.text == "Met Priscilla Park, José and Ann."
+    first = view.text.index("Priscilla")
+    assert view.to_original(first, first + 9) == (4, 14)   # the soft hyphen inside is covered
+    park = view.text.index("Park")
+    assert view.to_original(park, park + 4) == (15, 23)   # "&#80;ark"
+    ann = view.text.index("Ann")
+    o_start, o_end = view.to_original(ann, ann + 3)
+    assert view.original[o_start:o_end] == "\u202eAnn\u202c"   # bidi controls at the edges too
+    jose = view.text.index("José")
+    assert view.original[slice(*view.to_original(jose, jose + 4))] == "Jose\u0301"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("I met Pri\u200dscilla Thornbury at group yesterday.", "Pri\u200dscilla Thornbury"),
+    ("I met Pri\u00adscilla Thorn\u00adbury at group yesterday.", "Pri\u00adscilla Thorn\u00adbury"),
+    ("Call Jose\u0301 Ferna\u0301ndez about the lease.", "Jose\u0301 Ferna\u0301ndez"),
+    ("Talked with \u202ePriscilla Thornbury\u202c today.", "Priscilla Thornbury"),
+    ("Note: &#80;riscilla Thornbury came in.", "&#80;riscilla Thornbury"),
+    ("\uff30\uff52\uff49\uff53\uff43\uff49\uff4c\uff4c\uff41 Thornbury called.", "\uff30\uff52\uff49"),
+    ("Call her at 555&#45;201&#45;3344 tomorrow.", "3344"),
+])
+def test_hidden_characters_do_not_hide_a_name(redactor, text, name):
+    from redact.normalize import INVISIBLE
+
+    out = redactor.redact([text])[0]
+    assert name not in out
+    assert not any(c in INVISIBLE for c in out)   # the replacement took the invisibles with it
+    assert "[PERSON_1]" in out or "[PHONE_1]" in out

@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from redact.config import DetectionConfig
 from redact.detect import Detector
 from redact.errors import ConfigError
+from redact.normalize import NormalView, normal_view
 from redact.policy import Policy, load_policy
 from redact.recognizers import Roster
 from redact.spans import Span
@@ -50,7 +52,19 @@ class Redactor:
         self.secret = secret
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
-        return self.detector.detect(texts)
+        """Spans per text, in order, offsets into the original text. Detection runs on each text's
+        normalised view (redact.normalize: entities decoded, invisible and bidi characters out,
+        NFKC), and every span is mapped back to the original characters it came from."""
+        views: deque[NormalView] = deque()
+
+        def view_texts() -> Iterator[str]:
+            for text in texts:
+                view = normal_view(text)
+                views.append(view)
+                yield view.text
+
+        for spans in self.detector.detect(view_texts()):
+            yield views.popleft().spans_to_original(spans)
 
     def replacer(self, record: bool = False) -> Replacer:
         """A fresh replacer for one document (tag numbers restart per document); record=True keeps

@@ -1,0 +1,164 @@
+"""The detection view of a text: what a reader sees, without the characters people and tools
+insert to hide or break up a word, and an exact offset map back to the original.
+
+    view = normal_view("Pri\u00adscilla &#80;ark")
+    view.text                      # "Priscilla Park"
+    view.to_original(10, 14)       # (11, 20): the original characters of "Park", entity included
+
+The view
+- decodes HTML character references one at a time (html.unescape semantics per reference, so
+  each decoded character maps back to its reference),
+- removes zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM), the soft hyphen, bidi
+  controls and other invisible format characters,
+- applies Unicode NFKC (full-width letters, ligatures, compatibility forms) one grapheme
+  cluster at a time, so an NFD name ("Jose\u0301") composes and maps back to all its code points.
+
+A span over the view maps back to the original characters it came from; invisible characters
+inside the span, and touching its edges, are covered too, so a replacement leaves none behind.
+Pure functions; text that is already normal comes back as is with an identity map.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from redact.spans import Span
+
+# Invisible characters that split a word without showing: removed from the view.
+INVISIBLE = frozenset(
+    "\u00ad"                      # soft hyphen
+    "\u034f"                      # combining grapheme joiner
+    "\u061c"                      # Arabic letter mark (bidi)
+    "\u115f\u1160\u17b4\u17b5\u180e"  # fillers and vowel inherents that render as nothing
+    "\u200b\u200c\u200d"          # zero-width space, non-joiner, joiner
+    "\u200e\u200f"                # left-to-right / right-to-left marks
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
+    "\u2066\u2067\u2068\u2069"    # bidi isolates
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated format controls
+    "\u3164\ufeff\uffa0"          # Hangul fillers, BOM / zero-width no-break space
+)
+_INVISIBLE_CLASS = "".join(sorted(INVISIBLE))
+# An HTML character reference: numeric, hex, or named (html.unescape decides which names exist).
+_ENTITY = r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
+# Anything that can make the view differ from the text: a reference, an invisible character, or
+# any non-ASCII character (NFKC only ever changes non-ASCII text).
+_DIRTY = re.compile(rf"{_ENTITY}|[^\x00-\x7f]")
+_ENTITY_RE = re.compile(_ENTITY)
+
+
+@dataclass(frozen=True)
+class NormalView:
+    """The view's text and, per view character, the original [start, end) it came from.
+    `starts` is None when the view is the original text itself."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+
+    @property
+    def identity(self) -> bool:
+        return self.starts is None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original range a view range [start, end) came from, grown over invisible
+        characters at its edges."""
+        if self.starts is None or start >= end:
+            return start, end
+        o_start, o_end = self.starts[start], self.ends[end - 1]
+        while o_start > 0 and self.original[o_start - 1] in INVISIBLE:
+            o_start -= 1
+        while o_end < len(self.original) and self.original[o_end] in INVISIBLE:
+            o_end += 1
+        return o_start, o_end
+
+    def spans_to_original(self, spans: Iterable[Span]) -> list[Span]:
+        """Spans over the view as spans over the original, sorted; spans that come to overlap
+        (two view spans from one reference or cluster) are merged, keeping the higher score."""
+        if self.starts is None:
+            return list(spans)
+        mapped = sorted(Span(*self.to_original(s.start, s.end), s.label, s.score, s.source) for s in spans)
+        merged: list[Span] = []
+        for span in mapped:
+            last = merged[-1] if merged else None
+            if last is not None and span.start < last.end:
+                best = last if last.score >= span.score else span
+                merged[-1] = Span(last.start, max(last.end, span.end), best.label, best.score, best.source)
+            else:
+                merged.append(span)
+        return merged
+
+
+def _is_cluster_start(char: str) -> bool:
+    """Where NFKC may start afresh: a starter that is not a Hangul vowel or final jamo (those
+    compose with the syllable before them)."""
+    return unicodedata.combining(char) == 0 and not ("\u1160" <= char <= "\u11ff")
+
+
+def _pieces(text: str) -> list[tuple[str, int, int]]:
+    """(characters, original start, original end): references decoded, invisibles removed.
+    A reference that decodes to several characters yields each with the whole reference's range."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for match in _DIRTY.finditer(text):
+        for i in range(pos, match.start()):
+            out.append((text[i], i, i + 1))
+        raw = match.group()
+        decoded = html.unescape(raw) if raw.startswith("&") else raw
+        for char in decoded:
+            if char not in INVISIBLE:
+                out.append((char, match.start(), match.end()))
+        pos = match.end()
+    for i in range(pos, len(text)):
+        out.append((text[i], i, i + 1))
+    return out
+
+
+def normal_view(text: str) -> NormalView:
+    """The detection view of `text` with its offset map (see the module docstring)."""
+    if not _DIRTY.search(text) or (text.isascii() and not _ENTITY_RE.search(text)):
+        return NormalView(text, text)
+    if not _ENTITY_RE.search(text) and not any(c in INVISIBLE for c in text) \
+            and unicodedata.is_normalized("NFKC", text):
+        return NormalView(text, text)
+    chars = _pieces(text)
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(chars):
+        j = i + 1
+        while j < len(chars) and not _is_cluster_start(chars[j][0]):
+            j += 1
+        cluster = "".join(c for c, _, _ in chars[i:j])
+        normal = unicodedata.normalize("NFKC", cluster)
+        normal = "".join(c for c in normal if c not in INVISIBLE)
+        if normal == cluster:
+            for c, s, e in chars[i:j]:
+                out.append(c)
+                starts.append(s)
+                ends.append(e)
+        else:
+            s, e = min(p[1] for p in chars[i:j]), max(p[2] for p in chars[i:j])
+            out.append(normal)
+            starts.extend([s] * len(normal))
+            ends.extend([e] * len(normal))
+        i = j
+    view = "".join(out)
+    if view == text:
+        return NormalView(text, text)
+    return NormalView(text, view, tuple(starts), tuple(ends))
+
+
+def normal_text(text: str) -> str:
+    """Just the view's text (for comparing values, e.g. a planted name against an output)."""
+    return normal_view(text).text
+
+
+def normal_views(texts: Sequence[str]) -> list[NormalView]:
+    return [normal_view(t) for t in texts]
