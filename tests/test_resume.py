@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from redact.pipeline import RunOptions, run
-from redact.resume import input_digests, read_jsonl
+from redact.resume import read_jsonl
+from redact.worker import input_digests
 
 
 def _corpus(root: Path, n: int) -> Path:
@@ -34,6 +35,12 @@ def _written(out: Path) -> set[str]:
         "manifest.jsonl", "stats.json", "spans.jsonl"}
 
 
+def _stamps(out: Path, lines: list[dict]) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of each listed output: equal before and after means it was not rewritten."""
+    return {line["output"]: ((out / line["output"]).stat().st_ino, (out / line["output"]).stat().st_mtime_ns)
+            for line in lines if line["status"] == "ok"}
+
+
 def _check_consistent(out: Path, n: int) -> list[dict]:
     lines = _manifest(out)
     assert len(lines) == n
@@ -46,20 +53,32 @@ def _check_consistent(out: Path, n: int) -> list[dict]:
     return lines
 
 
-def test_sigkill_then_resume_writes_every_document_once(tmp_path, cli):
+def _lines_so_far(out: Path) -> list[dict]:
+    return read_jsonl(out / "manifest.jsonl")
+
+
+def test_sigkill_then_resume_keeps_finished_work_and_writes_every_document_once(tmp_path, cli):
     corpus = _corpus(tmp_path / "in", 40)
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "redact", "run", str(corpus), "--out", str(out), "--spans", "-q"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [sys.executable, "-m", "redact", "run", str(corpus), "--out", str(out), "--spans", "-q",
+            "--workers", "1"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=dict(os.environ, PYTHONHASHSEED="11"))
     try:
-        while proc.poll() is None and not any(p.suffix == ".txt" for p in out.rglob("0*.txt")):
+        while proc.poll() is None and len(_lines_so_far(out)) < 3:
             time.sleep(0.01)
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    result = cli(["run", corpus, "--out", out, "--spans", "--resume", "-q"])
+    finished = _lines_so_far(out)
+    assert 3 <= len(finished) < 40, "the run was not killed part way"
+    before = _stamps(out, finished)
+    result = cli(["run", corpus, "--out", out, "--spans", "--resume", "--workers", "1"])
     assert result.exit_code == 0, result.output
+    # In another process (another hash seed), the finished documents are recognised and kept.
+    assert f"{len(finished)} kept from an earlier run, {40 - len(finished)} written" in result.output
+    assert _stamps(out, finished) == before
     lines = _check_consistent(out, 40)
     # The resumed export is the export of one uninterrupted run, byte for byte.
     fresh = tmp_path / "fresh"
@@ -81,7 +100,7 @@ def test_resume_ignores_torn_line_and_redoes_only_missing(tmp_path):
     torn = "".join(json.dumps(line) + "\n" for line in lines[:4]) + json.dumps(lines[4])[:40]
     (out / "manifest.jsonl").write_text(torn)
     (out / lines[5]["output"]).unlink()
-    (out / "notes" / ".tmp-abc.txt").write_text("half")
+    (out / "notes" / ".tmp-redact-999999999-dead-abc.txt").write_text("half")  # a killed run's
     time.sleep(0.01)
     result = run([corpus], RunOptions(out=out, write_spans=True, resume=True))
     assert result.ok == 6
@@ -133,3 +152,29 @@ def test_read_jsonl_drops_incomplete_last_line(tmp_path):
     path = tmp_path / "m.jsonl"
     path.write_bytes(b'{"a": 1}\nnot json\n{"b": 2}\n{"c":')
     assert read_jsonl(path) == [{"a": 1}, {"b": 2}]
+
+
+def _subprocess_run(corpus: Path, out: Path, seed: str, *extra: str) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-m", "redact", "run", str(corpus), "--out", str(out), "--workers", "1", *extra]
+    return subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED=seed))
+
+
+def test_resume_in_another_process_with_another_hash_seed_redoes_nothing(tmp_path):
+    corpus = _corpus(tmp_path / "in", 4)
+    out = tmp_path / "out"
+    first = _subprocess_run(corpus, out, "1")
+    assert first.returncode == 0, first.stderr
+    lines = _manifest(out)
+    before = _stamps(out, lines)
+    second = _subprocess_run(corpus, out, "2", "--resume")
+    assert second.returncode == 0, second.stderr
+    assert "4 kept from an earlier run, 0 written" in second.stderr
+    assert _manifest(out) == lines  # same configuration digest in both processes
+    assert _stamps(out, lines) == before  # same inode and mtime: not rewritten
+
+
+def test_config_digest_ignores_dict_and_set_order():
+    from redact.resume import canonical, digest_of
+
+    assert digest_of({"b": {3, 1, 2}, "a": frozenset({"y", "x"})}) == digest_of({"a": {"x", "y"}, "b": {2, 3, 1}})
+    assert canonical({"s": {"b", "a"}}) == {"s": ["a", "b"]}

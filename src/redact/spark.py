@@ -1,7 +1,8 @@
 """`redact run --engine spark`: the local pipeline's batches run as Spark tasks.
 
-The driver discovers the inputs and cuts them into the same batches as the local engine; each
-batch is one partition. Executors read the inputs and write the outputs themselves, so INPUT and
+The driver discovers the inputs (a folder listing: it never reads or hashes an input) and cuts
+them into batches; each batch is one partition. Executors read and hash each input once, decide
+whether an earlier run finished it (--resume), and write the outputs themselves, so INPUT and
 --out must be on storage every node sees at the same path (NFS, or HDFS/S3 through a mount).
 Only manifest lines and counts come back to the driver, which writes manifest.jsonl, spans.jsonl
 and stats.json exactly as the local engine does, in input order.
@@ -18,11 +19,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from redact.errors import ConfigError
-from redact.pipeline import DOCS_PER_BATCH, Input, Outcome, RunOptions, _batches, _init_worker, _process
+from redact.worker import Input, Outcome, RunOptions, load, process_batch
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -30,24 +31,16 @@ if TYPE_CHECKING:
 # Partitions (batches) per core run in one Spark job: outcomes of at most this many batches per
 # core are held on the driver at once, so its memory stays flat however large the corpus.
 WAVE_PER_CORE = 4
+DOCS_PER_BATCH = 32
+
 
 # --- executor side -------------------------------------------------------------------------------
-_LOADED: RunOptions | None = None
-
-
-def _ensure_redactor(options: RunOptions) -> None:
-    """Load the model on this Python worker once; again only if a run with other settings comes."""
-    global _LOADED
-    if _LOADED != options:
-        _init_worker(options)
-        _LOADED = options
-
-
 def process_partition(batches: Iterable[list[Input]], options: RunOptions) -> Iterator[Outcome]:
-    """Outcomes of a partition's batches, in order (runs on an executor)."""
-    _ensure_redactor(options)
+    """Outcomes of a partition's batches, in order (runs on an executor). The model is loaded on
+    this Python worker once (worker.load), again only for a run with other settings."""
+    load(options)
     for batch in batches:
-        yield from _process(batch, options)
+        yield from process_batch(batch, options)
 
 
 # --- driver side ---------------------------------------------------------------------------------
@@ -76,12 +69,14 @@ def _context(options: RunOptions) -> tuple[SparkContext, bool]:
     return sc, True
 
 
-def process(items: list[Input], options: RunOptions) -> Iterator[Outcome]:
-    """Outcomes in input order, computed on Spark: the drop-in for pipeline.process."""
+def process(items: list[Input], options: RunOptions,
+            stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[Input, Outcome]]:
+    """(input, outcome) pairs in input order, computed on Spark: the drop-in for pipeline.process.
+    No new wave starts once `stop()` says so."""
     # Executors have their own working directory: send absolute paths.
     items = [dataclasses.replace(item, path=item.path.absolute()) for item in items]
     options = dataclasses.replace(options, out=options.out.absolute())
-    batches = list(_batches(items, DOCS_PER_BATCH))
+    batches = [items[i:i + DOCS_PER_BATCH] for i in range(0, len(items), DOCS_PER_BATCH)]
     if not batches:
         return
     sc, owned = _context(options)
@@ -89,8 +84,11 @@ def process(items: list[Input], options: RunOptions) -> Iterator[Outcome]:
         rdd = sc.parallelize(batches, len(batches))  # one batch per partition, order kept
         wave = max(1, sc.defaultParallelism * WAVE_PER_CORE)
         for first in range(0, len(batches), wave):
+            if stop():
+                return
             partitions = list(range(first, min(first + wave, len(batches))))
-            yield from sc.runJob(rdd, lambda part: process_partition(part, options), partitions)
+            done = [item for p in partitions for item in batches[p]]
+            yield from zip(done, sc.runJob(rdd, lambda part: process_partition(part, options), partitions))
     finally:
         if owned:
             sc.stop()

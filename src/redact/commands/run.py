@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from redact.cli import detection_options, library_errors, progress_bar
+from redact.cli import EXIT_STOPPED, detection_options, library_errors, progress_bar
 
 # Column roles for tabular inputs (CSV, TSV, XLSX, Parquet, JSONL); see redact.tables.
 _table_options = [
@@ -77,8 +77,9 @@ def engine_options(fn):
               help="Also write an encrypted re-identification key (replacement -> original, per document) "
                    "here, for `redact reveal`. Needs a secret; must be outside --out. Off by default.")
 @click.option("--spans", "write_spans", is_flag=True, help="Also write spans.jsonl (offsets, labels, scores).")
-@click.option("--workers", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes; each loads the model once.")
+@click.option("--workers", "-j", default=None, type=click.IntRange(1, 64),
+              help="Worker processes (default: one per CPU core, up to 8). The model is loaded once "
+                   "and shared with the workers where the system allows (fork).")
 @click.option("--encoding", default=None, help="Fallback encoding for files that are not UTF-8/UTF-16.")
 @click.option("--max-bytes", default=100 * 1024 * 1024, show_default=True, type=click.IntRange(1),
               help="Quarantine input files larger than this.")
@@ -88,7 +89,7 @@ def engine_options(fn):
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links that stay inside an input folder (links are skipped by default; "
                    "links leading outside are always skipped).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary or warnings (errors still show).")
 @table_options
 @engine_options
 @library_errors
@@ -100,14 +101,17 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
 
     Mirrors the input tree under OUT with de-identified file names, writes OUT/manifest.jsonl
     (one line per input: ok, skipped or quarantined, with a reason) and OUT/stats.json.
-    Exit 0 when every document was written, 1 when some were quarantined, 2 on a usage error.
+    Exit 0 when every document was written, 1 when some were quarantined, 2 on a usage error or
+    when another run holds OUT (nothing written), 3 when the output folder failed part way (disk
+    full, read-only): the manifest then lists exactly the finished outputs; rerun with --resume.
     """
     from redact.api import read_secret
-    from redact.pipeline import RunOptions, check_output_dir, discover
+    from redact.pipeline import RunOptions, RunStopped, check_output_dir, check_secret_file, default_workers, discover
     from redact.pipeline import run as run_pipeline
     from redact.tables import ColumnRoles, load_table_config
 
     check_output_dir(out, inputs)
+    check_secret_file(secret_file, out, inputs)
     _check_encoding(encoding)
     # The policy and its secret are checked before anything is written (exit 2, nothing written).
     from redact.errors import ConfigError
@@ -120,14 +124,18 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
         text=text_columns, id=id_columns, date=date_columns, drop=drop_columns, keep=keep_columns,
         date_mode=date_mode))
     options = RunOptions(out=out, policy=policy, model=model, config=config_path, roster=roster,
-                         secret=secret, workers=workers, write_spans=write_spans,
+                         secret=secret, workers=workers or default_workers(), write_spans=write_spans,
                          encoding=encoding, max_bytes=max_bytes, key_file=key_file, tables=tables,
                          resume=resume, follow_symlinks=follow_symlinks,
                          engine=engine, spark_master=spark_master)
     total = len(discover(inputs))
-    with progress_bar(total, "redacting", quiet) as advance:
-        result = run_pipeline(list(inputs), options, progress=advance)
+    warn = (lambda message: None) if quiet else None
+    try:
+        with progress_bar(total, "redacting", quiet) as advance:
+            result = run_pipeline(list(inputs), options, progress=advance, warn=warn)
+    except RunStopped as exc:
+        click.echo(f"redact: error: {exc} (hint: {exc.hint})", err=True)
+        sys.exit(EXIT_STOPPED)
     if not quiet:
-        click.echo(f"{result.documents} documents: {result.ok} written, {result.skipped} skipped, "
-                   f"{result.quarantined} quarantined -> {out}", err=True)
+        click.echo(f"{result.summary} -> {out}", err=True)
     sys.exit(result.exit_code)
