@@ -1,7 +1,9 @@
 """The `redact` command line: a thin layer over the library.
 
 Exit codes: 0 success; 1 some document quarantined (run), recall below --min-recall (eval) or
-residual identifiers found (verify); 2 usage or configuration error, nothing written.
+residual identifiers found (verify); 2 usage or configuration error, nothing written; 3 the run
+stopped part way because the output folder failed (full disk, read-only): the manifest lists
+exactly the outputs completed, rerun with --resume.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 
 
 def library_errors(fn):
@@ -101,6 +103,8 @@ COMMANDS = {
     "verify": "redact.commands.verify:verify",
     "stats": "redact.commands.stats:stats",
     "reveal": "redact.commands.reveal:reveal",
+    "review": "redact.commands.review:review",
+    "certify": "redact.commands.certify:certify",
 }
 
 
