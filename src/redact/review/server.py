@@ -21,7 +21,7 @@ from redact.review.store import KINDS, ReviewFile, add_to_deny_list
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 STATIC = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"),
-          "/app.css": ("app.css", "text/css")}
+          "/app.css": ("app.css", "text/css"), "/icon.svg": ("icon.svg", "image/svg+xml")}
 MAX_BODY = 64 * 1024
 
 

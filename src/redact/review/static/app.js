@@ -32,7 +32,8 @@ async function refreshState() {
   $("progress").textContent = `Document ${currentIndex() + 1} of ${state.documents.length} · ` +
     `${state.documents_reviewed} reviewed · ${state.words_reviewed.toLocaleString("en-US")} of ` +
     `${state.words_sampled.toLocaleString("en-US")} sampled words · ${misses} missed · ${overs} needless`;
-  $("bound").textContent = `Residual rate ≤ ${pct(state.upper_bound)} per 1,000 words ` +
+  $("bound").textContent = !state.words_reviewed ? `Target: at most ${pct(state.target_rate)} per 1,000 words` :
+    `Residual rate ≤ ${pct(state.upper_bound)} per 1,000 words ` +
     `(${Math.round(state.confidence * 100)}% bound; target ${pct(state.target_rate)})`;
 }
 
