@@ -2,9 +2,22 @@
 
 Each column gets a role (see redact.tables): free text is redacted through detection a whole
 column at a time, ids become keyed pseudonyms, dates are coarsened or shifted, dropped columns go,
-the rest is kept as is. A column with no role whose header or sampled values look like a direct
-identifier is redacted as text and reported by name (fail closed). Row count, row order, column
-order (minus dropped) and untouched values are kept.
+`--keep-column` columns are kept as is. Fail closed for the rest:
+- every column header (CSV, TSV, XLSX, Parquet, JSONL keys) goes through detection; a header that
+  is an identifier (a participant's name in an attendance matrix) becomes its placeholder;
+- every text value of a column without a role goes through detection, in every chunk (distinct
+  values once per chunk, batched through nlp.pipe); plain numbers (decimals, integers of up to
+  four digits) are not identifiers and are left alone, so a float column stays a float column;
+- nested JSONL values (objects, lists) keep their types: each string inside, and each key, is
+  detected on its own;
+- notes and warnings name columns by position only, never by header text.
+Outputs of CSV, TSV and XLSX neutralise formula-like cells (a leading =, +, -, @, tab or CR gets a
+single quote in front, OWASP's rule) unless `keep_formulas` is set. Parquet outputs carry no
+input metadata (pandas `attrs`, key-value and field metadata are dropped). XLSX outputs are
+fresh workbooks: every sheet, hidden ones too, is written as a visible table; a sheet name with
+an identifier becomes "SheetN"; cell comments, defined names, formulas (their cached values are
+read as cells), formatting and document properties are not carried over. Row count, row order,
+column order (minus dropped) and untouched values are kept.
 """
 
 from __future__ import annotations
@@ -32,10 +45,11 @@ if TYPE_CHECKING:
 
 # Rows per chunk: memory stays flat whatever the file size; a chunk is one detection batch.
 CHUNK_ROWS = 2000
-# Distinct values per unlabelled column run through detection to decide whether it holds identifiers.
-SAMPLE_VALUES = 30
-# Share of sampled values with a detected identifier at which a column is redacted as text.
-FLAG_SHARE = 0.1
+# Values that cannot hold an identifier: decimals and integers of up to four digits (longer digit
+# runs can be phone, record or ZIP numbers and are detected).
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,4}(?:\.0*)?|\d*\.\d*[1-9]\d*)(?:[eE][+-]?\d+)?")
+# OWASP CSV injection: cells starting with these run as formulas in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Header words that say a column holds direct identifiers ("first_name", "PatientDOB", "e-mail").
 HEADER_WORDS = frozenset({
     "name", "names", "firstname", "lastname", "fullname", "surname", "forename", "nickname",
@@ -79,12 +93,36 @@ class Plan:
     roles: dict[str, str]
     notes: list[str] = field(default_factory=list)
     people: set[str] = field(default_factory=set)   # columns whose values are whole identifiers
+    headers: dict[str, str] = field(default_factory=dict)   # header -> its de-identified form
+    found: dict[str, list[Span]] = field(default_factory=dict)   # detection results of the first chunk
+
+
+def is_plain_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, (int, float)):
+        return isinstance(value, float) or abs(value) < 10_000
+    return bool(PLAIN_NUMBER.fullmatch(str(value).strip()))
+
+
+def detect_values(values: list[str], session: Session, cache: dict[str, list[Span]]) -> list[list[Span]]:
+    """Spans per value: each distinct value detected once (cache shared within a table's chunk),
+    plain numbers never."""
+    todo = list(dict.fromkeys(v for v in values if v not in cache and not is_plain_number(v)))
+    if todo:
+        cache.update(zip(todo, session.detect(todo)))
+    return [cache.get(v, []) for v in values]
 
 
 def plan_columns(frame: pd.DataFrame, roles: ColumnRoles, session: Session) -> Plan:
-    """Configured roles, plus the fail-closed check of every column without one."""
+    """Configured roles, plus the fail-closed check of every column without one: all its values
+    (not a sample) are detected; columns with text values are redacted as text."""
     configured = roles.role_of()
     plan = Plan({})
+    headers = [str(c) for c in frame.columns]
+    for column, spans in zip(frame.columns, session.detect(headers)):
+        if spans:
+            plan.headers[column] = session.replace(str(column), spans)
     unlabelled = []
     for position, column in enumerate(frame.columns, 1):
         role = configured.get(str(column))
@@ -94,30 +132,28 @@ def plan_columns(frame: pd.DataFrame, roles: ColumnRoles, session: Session) -> P
             plan.roles[column] = "text"
             if header_words(column) & NAME_WORDS:
                 plan.people.add(column)
-            plan.notes.append(f"column {position} ({column!r}) redacted as text: its header names an identifier")
+            plan.notes.append(f"column {position} redacted as text: its header names an identifier")
         else:
             plan.roles[column] = "keep"
             unlabelled.append((position, column))
-    samples = []
-    for _, column in unlabelled:
+    columns = []
+    for position, column in unlabelled:
         series = frame[column]
-        values = series[_has_text(series)].map(cell_text).drop_duplicates().head(SAMPLE_VALUES).tolist()
-        samples.append(values)
-    found = session.detect([v for values in samples for v in values])
-    at = 0
-    for (position, column), values in zip(unlabelled, samples):
-        sample = found[at:at + len(values)]
-        at += len(values)
-        hits = sum(bool(spans) for spans in sample)
+        values = series[_has_text(series)].map(cell_text).drop_duplicates().tolist()
+        columns.append((position, column, [v for v in values if not is_plain_number(v)]))
+    detect_values([v for *_, values in columns for v in values], session, plan.found)
+    for position, column, values in columns:
+        plan.roles[column] = "text"   # plain numbers stay as they are (see transform)
+        found = [plan.found.get(v, []) for v in values]
+        hits = sum(bool(spans) for spans in found)
+        if hits:
+            plan.notes.append(f"column {position} redacted as text: {hits} of {len(values)} "
+                              "distinct values hold identifiers")
         # Values that are an identifier from end to end (a name, an e-mail), not text mentioning one.
         whole = sum(sum(s.end - s.start for s in spans) >= WHOLE_VALUE_SHARE * len(value.strip())
-                    for value, spans in zip(values, sample))
-        if values and hits / len(values) >= FLAG_SHARE:
-            plan.roles[column] = "text"
-            plan.notes.append(f"column {position} ({column!r}) redacted as text: {hits} of {len(values)} "
-                              "sampled values look like identifiers")
-            if whole * 2 >= len(values):
-                plan.people.add(column)   # names, whatever NER labels them: a roster for the text cells
+                    for value, spans in zip(values, found))
+        if hits and whole * 2 >= len(values):
+            plan.people.add(column)   # names, whatever NER labels them: a roster for the text cells
     return plan
 
 
@@ -127,20 +163,27 @@ class TableRules:
 
     roles: ColumnRoles
     secret: bytes | None
+    keep_formulas: bool = False   # write formula-like cells as they are (else a leading ' neutralises them)
 
 
 def transform(frame: pd.DataFrame, plan: Plan, rules: TableRules, session: Session) -> pd.DataFrame:
     """A new frame: dropped columns removed, text redacted (all text cells of the chunk in one
-    detection batch), ids pseudonymised, dates coarsened or shifted, the rest untouched."""
+    detection batch, plain numbers left alone, nested values leaf by leaf), ids pseudonymised,
+    dates coarsened or shifted, the rest untouched; headers de-identified."""
     import pandas as pd
 
     out = frame.drop(columns=[c for c, r in plan.roles.items() if r == "drop"])
-    jobs: list[tuple[str, pd.Index]] = []   # text cells to redact, column by column
+    jobs: list[tuple[str, pd.Index, list]] = []   # text cells to redact, column by column
     cells: list[str] = []
 
     def redact_as_text(column: str, index: pd.Index) -> None:
-        jobs.append((column, index))
-        cells.extend(out.loc[index, column].map(cell_text).tolist())
+        values = out.loc[index, column].tolist()
+        keep = [not is_plain_number(v) for v in values]
+        index = index[keep] if len(index) else index
+        values = [v for v, k in zip(values, keep) if k]
+        jobs.append((column, index, values))
+        for value in values:
+            cells.extend(_leaves(value))
 
     replaced: dict[str, pd.Series] = {}
     for column in out.columns:
@@ -158,13 +201,18 @@ def transform(frame: pd.DataFrame, plan: Plan, rules: TableRules, session: Sessi
             replaced[column] = dates
             redact_as_text(column, unparsed)
     names = _names(frame, plan)
-    spans = [with_names(text, found, names) for text, found in zip(cells, session.detect(cells))]
-    redacted = iter([session.replace(text, found) for text, found in zip(cells, spans)])
-    for column, index in jobs:
-        values = pd.Series([next(redacted) for _ in range(len(index))], index=index, dtype=object)
+    found = detect_values(cells, session, plan.found)
+    plan.found = {}   # the first chunk's results are used once; later chunks detect their own
+    spans = [with_names(text, f, names) for text, f in zip(cells, found)]
+    redacted = iter([session.replace(text, f) for text, f in zip(cells, spans)])
+    for column, index, values in jobs:
+        new_values = [_rebuild(value, redacted) for value in values]
+        values = pd.Series(new_values, index=index, dtype=object)
         replaced[column] = pd.concat([replaced[column], values]) if column in replaced else values
     for column, values in replaced.items():
         original = out[column]
+        if not len(values):
+            continue
         if pd.api.types.is_datetime64_any_dtype(values.dtype) and original.dtype == values.dtype:
             new = original.copy()
         else:
@@ -173,7 +221,72 @@ def transform(frame: pd.DataFrame, plan: Plan, rules: TableRules, session: Sessi
         if pd.api.types.is_string_dtype(original.dtype) and original.dtype != object:
             new = new.astype(original.dtype)   # CSV text columns stay text
         out[column] = new
+    out.attrs = {}   # pandas attrs (stored in Parquet metadata) can name anyone
+    renamed = {c: unique_header(plan.headers.get(c, c), c, out.columns, plan.headers) for c in out.columns}
+    out.columns = [renamed[c] for c in out.columns]
+    out.attrs = {"redact_columns": renamed}   # original key -> written key (JSONL writer)
     return out
+
+
+def unique_header(new: str, column, columns, headers: dict) -> str:
+    """A de-identified header that does not collide with another column's header."""
+    others = {headers.get(c, c) for c in columns if c != column}
+    name, n = new, 2
+    while name in others:
+        name, n = f"{new} ({n})", n + 1
+    return name
+
+
+def _leaves(value: Any) -> list[str]:
+    """The strings to detect in a cell: the cell itself, or every key and string inside a
+    nested object or list (JSONL), in a fixed order."""
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (str(k), *_leaves(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _leaves(v)]
+    if isinstance(value, (bool, int, float)) or value is None:
+        return [] if isinstance(value, bool) or value is None or is_plain_number(value) else [cell_text(value)]
+    return [cell_text(value)]
+
+
+def _rebuild(value: Any, redacted: Iterator[str]) -> Any:
+    """`value` with its leaves (as listed by _leaves) replaced from `redacted`, types kept."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            key = next(redacted)
+            out[key] = _rebuild(v, redacted)
+        return out
+    if isinstance(value, list):
+        return [_rebuild(v, redacted) for v in value]
+    if isinstance(value, bool) or value is None or (isinstance(value, (int, float)) and is_plain_number(value)):
+        return value
+    new = next(redacted)
+    return value if new == cell_text(value) else new
+
+
+def neutralise_formula(value: Any) -> Any:
+    """OWASP: a text cell that a spreadsheet would run as a formula gets a leading single quote.
+    Plain numbers ("-12.5") are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not is_plain_number(value):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.columns = [neutralise_formula(str(c)) for c in frame.columns]
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or pd_is_string(series):
+            out[column] = series.map(neutralise_formula, na_action="ignore")
+    return out
+
+
+def pd_is_string(series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_string_dtype(series.dtype)
 
 
 def _names(frame: pd.DataFrame, plan: Plan) -> re.Pattern | None:
@@ -342,7 +455,7 @@ def _newline(path: Path) -> str:
         return "\r\n" if b"\r\n" in handle.read(1 << 16) else "\n"
 
 
-def _csv_writer(sep: str, encoding: str, newline: str):
+def _csv_writer(sep: str, encoding: str, newline: str, keep_formulas: bool = False):
     class Writer:
         def __init__(self, sink: BinaryIO) -> None:
             self.sink = _TextSink(sink, encoding)
@@ -352,6 +465,8 @@ def _csv_writer(sep: str, encoding: str, newline: str):
             state = {"header": True}
 
             def put(out: pd.DataFrame, _: pd.DataFrame) -> None:
+                if not keep_formulas:
+                    out = neutralise_frame(out)
                 out.to_csv(text, sep=sep, index=False, header=state["header"], lineterminator=newline)
                 state["header"] = False
             return put
@@ -369,8 +484,9 @@ class DelimitedFormat:
 
     def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
         encoding = sniff_encoding(path, options.encoding)
+        rules = _rules(rel, options)
         return TableDocument(lambda: _csv_chunks(path, encoding, self.sep),
-                             _csv_writer(self.sep, encoding, _newline(path)), _rules(rel, options), encoding)
+                             _csv_writer(self.sep, encoding, _newline(path), rules.keep_formulas), rules, encoding)
 
 
 # --- JSONL -----------------------------------------------------------------------------------------
@@ -408,11 +524,12 @@ def _jsonl_writer(encoding: str, records: list):
             text = self.sink.__enter__()
 
             def put(out: pd.DataFrame, before: pd.DataFrame) -> None:
-                changed = [c for c in out.columns if not out[c].equals(before[c])]
-                new = out[changed].to_dict("records") if changed else [{}] * len(out)
+                written = out.attrs.get("redact_columns") or {c: c for c in out.columns}   # key -> new key
+                changed = [k for k, new in written.items() if not out[new].equals(before[k])]
+                new = out[[written[k] for k in changed]].to_dict("records") if changed else [{}] * len(out)
                 for record, values in zip(records, new):
-                    line = {k: (_json_value(values[k]) if k in values else v)
-                            for k, v in record.items() if k in out.columns}
+                    line = {written[k]: (_json_value(values[written[k]]) if k in changed else v)
+                            for k, v in record.items() if k in written}
                     text.write(json.dumps(line, ensure_ascii=False) + "\n")
             return put
 
@@ -460,8 +577,9 @@ class _BytesWriter:
 
 
 class XlsxDocument:
-    """Every sheet is a table with the same column roles; a sheet name that contains a detected
-    identifier becomes "SheetN"."""
+    """Every sheet, hidden ones too, is a table with the same column roles; a sheet name that
+    contains a detected identifier becomes "SheetN". The output is a fresh workbook (see the
+    module docstring for what is not carried over)."""
 
     encoding = None
 
@@ -473,6 +591,9 @@ class XlsxDocument:
     def _read(self) -> dict[str, pd.DataFrame]:
         import pandas as pd
 
+        from redact.io.archive import open_checked
+
+        open_checked(str(self.path), "XLSX workbook").close()   # decompression bombs refused unread
         try:
             with warnings.catch_warnings():   # openpyxl warns about features it drops
                 warnings.simplefilter("ignore")
@@ -494,6 +615,9 @@ class XlsxDocument:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, frame in zip(names, frames):
+                frame.attrs = {}
+                if not self.rules.keep_formulas:
+                    frame = neutralise_frame(frame)
                 frame.to_excel(writer, sheet_name=name, index=False)
         sink.write(buffer.getvalue())
 
@@ -520,8 +644,18 @@ def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
 
 
 def _parquet_render(frames: list[pd.DataFrame], sink: BinaryIO) -> None:
+    """The frame as Parquet with no metadata but pandas' own column and type description (built
+    from the de-identified frame): input key-value metadata and pandas attrs are not carried."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = frames[0]
+    frame.attrs = {}
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    keep = {k: v for k, v in (table.schema.metadata or {}).items() if k == b"pandas"}
+    schema = pa.schema([f.remove_metadata() for f in table.schema], metadata=keep)
     buffer = io.BytesIO()
-    frames[0].to_parquet(buffer, engine="pyarrow", index=False)
+    pq.write_table(table.cast(schema), buffer)
     sink.write(buffer.getvalue())
 
 
@@ -537,7 +671,8 @@ class ParquetFormat:
 
 def _rules(rel: PurePosixPath, options) -> TableRules:
     tables: TableConfig = getattr(options, "tables", None) or TableConfig()
-    return TableRules(tables.roles_for(rel), getattr(options, "secret", None))
+    return TableRules(tables.roles_for(rel), getattr(options, "secret", None),
+                      bool(getattr(options, "keep_formulas", False)))
 
 
 FORMATS = [DelimitedFormat("csv", (".csv",), ","), DelimitedFormat("tsv", (".tsv", ".tab"), "\t"),
