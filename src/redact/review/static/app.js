@@ -58,11 +58,12 @@ function render() {
   const d = doc.decisions;
   const over = new Set(d.over.map((o) => `${o.out_start}:${o.out_end}`));
   const reps = doc.replacements;
+  const isOver = (r) => over.has(`${r.out_start}:${r.out_end}`);
   fill($("original"), doc.original, reps.map((r, k) => (
-    { start: r.start, end: r.end, label: r.label, rep: k, className: "rep" })));
+    { start: r.start, end: r.end, label: r.label, rep: k, className: "rep" + (isOver(r) ? " over" : "") })));
   fill($("output"), doc.output, [
     ...reps.map((r, k) => ({ start: r.out_start, end: r.out_end, label: r.label, rep: k,
-      className: "rep" + (over.has(`${r.out_start}:${r.out_end}`) ? " over" : "") })),
+      className: "rep" + (isOver(r) ? " over" : "") })),
     ...d.misses.map((m) => ({ start: m.start, end: m.end, label: m.kind, className: "miss" })),
   ]);
   $("doc-id").textContent = `(${doc.id}${d.reviewed ? ", reviewed" : ""})`;
@@ -83,7 +84,8 @@ function render() {
   }));
   $("overs").replaceChildren(...d.over.map((o) => {
     const li = document.createElement("li");
-    li.textContent = `${o.kind}: ${doc.output.slice(o.out_start, o.out_end)}`;
+    const r = reps.find((x) => x.out_start === o.out_start && x.out_end === o.out_end);
+    li.textContent = `${o.kind}: “${r ? doc.original.slice(r.start, r.end) : "?"}” → ${doc.output.slice(o.out_start, o.out_end)}`;
     return li;
   }));
   showFocus();
