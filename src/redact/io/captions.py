@@ -1,10 +1,21 @@
 """Transcripts with timed cues: WebVTT (.vtt) and SubRip (.srt).
 
-Only cue text changes: headers, cue identifiers, timings, settings, blank lines and line endings
-are written back byte for byte. All cue text of a file is detected as one text (one line per cue
+Cue text and NOTE comments are detected: all cue text of a file as one text (one line per cue
 line, voice tags shown as "Name: " prefixes) so that names have context, then each line is
 replaced with the file's one replacer: a speaker in `<v Darnell>` and "Darnell" inside an
-utterance get the same tag. webvtt-py and srt validate the files; the exact rewrite is ours.
+utterance get the same tag. Everything else that can carry a name follows a fixed rule:
+- the WEBVTT header line keeps only "WEBVTT"; header metadata lines other than Kind, Language
+  and X-TIMESTAMP-MAP are removed;
+- cue identifiers become the cue's number (SubRip's numbers are renumbered the same way);
+- STYLE blocks are removed; REGION blocks keep their numeric settings, with ids renamed
+  region1, region2 ... and cue `region:` settings following them;
+- cue settings keep only the standard ones with well-formed values (vertical, line, position,
+  size, align, region); SubRip coordinates after the timing are removed;
+- tags lose their class names and attributes (`<c.Name>` -> `<c>`, `<font face=...>` -> `<font>`,
+  a `#hex` color is kept); `<lang>` keeps a well-formed language code; `<v>` keeps its speaker,
+  which is detected with the cue text.
+Timings, blank lines and line endings are written back byte for byte. webvtt-py and srt validate
+the files; the rewrite is ours.
 """
 
 from __future__ import annotations
@@ -30,6 +41,49 @@ _SRT_TIME = r"\d{1,}:\d{2}:\d{2}[,.]\d{1,3}"
 _SRT_TIMING = re.compile(rf"^\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}(?:\s.*)?$")
 
 
+# Header metadata a WebVTT file may keep (no free text in them).
+_SAFE_HEADER = re.compile(r"^(?:Kind|Language)\s*:\s*[A-Za-z0-9-]+\s*$|^X-TIMESTAMP-MAP=[A-Za-z0-9:.,=-]+\s*$")
+_CUE_SETTING = re.compile(r"^(?:vertical:(?:rl|lr)|line:-?\d+(?:\.\d+)?%?(?:,(?:start|center|end))?|"
+                          r"position:\d+(?:\.\d+)?%(?:,(?:line-left|center|line-right))?|size:\d+(?:\.\d+)?%|"
+                          r"align:(?:start|center|end|left|right))$")
+_REGION_SETTING = re.compile(r"^(?:width:\d+(?:\.\d+)?%|lines:\d+|(?:regionanchor|viewportanchor):"
+                             r"\d+(?:\.\d+)?%,\d+(?:\.\d+)?%|scroll:up)$")
+_OPEN_TAG = re.compile(r"<([A-Za-z]+)((?:\.[^\s>.]*)*)(?:[ \t]+([^>]*))?>")
+_CLOSE_TAG = re.compile(r"</([A-Za-z]+)\s*>")
+_TIMESTAMP_TAG = re.compile(rf"<{_VTT_TIME}>")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_HEX_COLOR = re.compile(r"""color\s*=\s*["']?(#[0-9A-Fa-f]{3,8})["']?""", re.IGNORECASE)
+
+
+def _clean_tag(tag: str) -> str:
+    """A cue tag without class names or attributes that could carry a name (see module doc)."""
+    if _TIMESTAMP_TAG.fullmatch(tag):
+        return tag
+    close = _CLOSE_TAG.fullmatch(tag)
+    if close:
+        return f"</{close.group(1)}>"
+    opened = _OPEN_TAG.fullmatch(tag)
+    if not opened:
+        return ""   # not a tag a player understands: dropped with whatever it holds
+    name, rest = opened.group(1), (opened.group(3) or "").strip()
+    if name == "v":
+        return f"<v {rest}>" if rest else "<v>"
+    if name == "lang":
+        return f"<lang {rest}>" if _LANGUAGE.fullmatch(rest) else "<lang und>"
+    if name.lower() == "font":
+        color = _HEX_COLOR.search(rest)
+        return f'<{name} color="{color.group(1)}">' if color else f"<{name}>"
+    return f"<{name}>"
+
+
+def clean_tags(text: str) -> str:
+    return _TAG.sub(lambda m: _clean_tag(m.group()), text)
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
 @dataclass
 class View:
     """A cue line as detection sees it (tags out, voice names as 'Name: '), with a map back:
@@ -42,7 +96,7 @@ class View:
         out = []
         for plain, raw, length in self.pieces:
             s, e = max(start, plain), min(end, plain + length)
-            if s < e:
+            if s < e and self.text[s:e].strip():   # the space between two formatted words stays a space
                 out.append((raw + s - plain, raw + e - plain))
         return out
 
@@ -130,6 +184,38 @@ def _blocks(lines: list[str]) -> list[list[int]]:
     return blocks
 
 
+def _rewrite_region(lines: list[str], block: list[int], regions: dict[str, str]) -> None:
+    """A REGION block with its id renamed and only well-formed numeric settings kept."""
+    settings = [t for i in block[1:] for t in _body(lines[i]).split()]
+    if len(block) == 1:
+        settings = _body(lines[block[0]]).split()[1:]
+    kept = []
+    for setting in settings:
+        if setting.startswith("id:"):
+            regions.setdefault(setting[3:], f"region{len(regions) + 1}")
+            kept.append(f"id:{regions[setting[3:]]}")
+        elif _REGION_SETTING.match(setting):
+            kept.append(setting)
+    end = _ending(lines[block[0]]) or "\n"
+    lines[block[0]] = "REGION" + end + "".join(k + end for k in kept)
+    for i in block[1:]:
+        lines[i] = ""
+
+
+def _vtt_timing(line: str, regions: dict[str, str]) -> str:
+    """The timing line with only standard, well-formed cue settings (regions renamed)."""
+    body = _body(line)
+    times = re.match(rf"{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}", body).group()
+    kept = []
+    for setting in body[len(times):].split():
+        if setting.startswith("region:"):
+            if setting[7:] in regions:
+                kept.append(f"region:{regions[setting[7:]]}")
+        elif _CUE_SETTING.match(setting):
+            kept.append(setting)
+    return " ".join([times, *kept]) + _ending(line)
+
+
 @dataclass(frozen=True)
 class VttFormat:
     name: str = "vtt"
@@ -147,6 +233,13 @@ class VttFormat:
         blocks = _blocks(lines)
         if not blocks or not _body(lines[blocks[0][0]]).lstrip("\ufeff").startswith("WEBVTT"):
             raise InputError("malformed WebVTT: missing WEBVTT header")
+        header = blocks[0]
+        bom = "\ufeff" if lines[header[0]].startswith("\ufeff") else ""
+        lines[header[0]] = bom + "WEBVTT" + _ending(lines[header[0]])
+        for i in header[1:]:
+            if not _SAFE_HEADER.match(_body(lines[i])):
+                lines[i] = ""   # free-text metadata (Author:, Title: ...) removed
+        regions: dict[str, str] = {}
         text_lines, cues = [], 0
         for block in blocks[1:]:
             first = _body(lines[block[0]])
@@ -154,12 +247,22 @@ class VttFormat:
                 # Comments can name people too: their text is redacted like cue text.
                 text_lines += [(block[0], 4)] + [(i, 0) for i in block[1:]]
                 continue
-            if first.startswith(("STYLE", "REGION")):
+            if first.startswith("STYLE"):
+                for i in block:
+                    lines[i] = ""
+                continue
+            if first.startswith("REGION"):
+                _rewrite_region(lines, block, regions)
                 continue
             cues += 1
             timing = 0 if "-->" in first else 1
             if timing >= len(block) or not _VTT_TIMING.match(_body(lines[block[timing]])):
                 raise InputError(f"malformed WebVTT: cue {cues} has no valid timing line")
+            if timing == 1:
+                lines[block[0]] = f"{cues}{_ending(lines[block[0]])}"   # cue identifier: its number
+            lines[block[timing]] = _vtt_timing(lines[block[timing]], regions)
+            for i in block[timing + 1:]:
+                lines[i] = clean_tags(_body(lines[i])) + _ending(lines[i])
             text_lines += [(i, 0) for i in block[timing + 1:]]
         if cues != len(captions):
             raise InputError(f"malformed WebVTT: {cues} cue blocks but {len(captions)} parsable cues")
@@ -186,6 +289,12 @@ class SrtFormat:
             cues += 1
             if len(block) < 2 or not _SRT_TIMING.match(_body(lines[block[1]])):
                 raise InputError(f"malformed SubRip: subtitle {cues} has no valid timing line")
+            lines[block[0]] = f"{cues}{_ending(lines[block[0]])}"
+            timing = _body(lines[block[1]])
+            times = re.match(rf"\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}", timing)
+            lines[block[1]] = times.group() + _ending(lines[block[1]])   # coordinates after it removed
+            for i in block[2:]:
+                lines[i] = clean_tags(_body(lines[i])) + _ending(lines[i])
             text_lines += [(i, 0) for i in block[2:]]
         if cues != len(subtitles):
             raise InputError(f"malformed SubRip: {cues} blocks but {len(subtitles)} parsable subtitles")
