@@ -250,6 +250,10 @@ def test_decisions_are_saved_before_they_are_acknowledged(server, tmp_path):
     assert status == 200 and decisions["misses"][0]["text"] == "the group"
     assert _post(server, "/api/decide", {"doc": index, "action": "miss", "start": 0, "end": 40,
                                          "kind": "PERSON"})[0] == 400  # overlaps a replacement
+    assert _post(server, "/api/decide", {"doc": index, "action": "miss", "start": start + 10, "end": start + 16,
+                                         "kind": "OTHER"})[1]["misses"][1]["text"] == "helped"
+    assert len(_post(server, "/api/decide", {"doc": index, "action": "unmiss", "miss": 1})[1]["misses"]) == 1
+    assert _post(server, "/api/decide", {"doc": index, "action": "unmiss", "miss": 5})[0] == 400
     assert _post(server, "/api/decide", {"doc": index, "action": "over", "replacement": 1})[0] == 200
     assert _post(server, "/api/decide", {"doc": index, "action": "reviewed", "value": True})[0] == 200
     assert _post(server, "/api/deny", {"doc": index, "miss": 0})[1]["misses"][0]["denied"] is True

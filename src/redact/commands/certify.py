@@ -66,7 +66,8 @@ def certify(export, review_file, out, check, secret_file):
     sample = record["sample"]
     click.echo(f"redact certify: {sample['words_reviewed']} words in {sample['documents_reviewed']} of "
                f"{sample['documents_sampled']} documents reviewed, {record['findings']['misses_total']} missed: "
-               f"residual rate <= {rate['upper_bound']:.3f} per 1,000 words ({rate['confidence']:.0%}) -> {out}, {page}",
+               f"residual rate <= {rate['upper_bound']:.3f} per 1,000 words ({rate['confidence']:.0%}) "
+               f"-> {out}, {page}",
                err=True)
     if not record["meets_target"]:
         sys.exit(EXIT_PARTIAL)

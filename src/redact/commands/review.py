@@ -29,7 +29,8 @@ def sibling(export: Path, suffix: str) -> Path:
               help="Where 'add to deny-list' appends missed text, one entry per line; give it to the next "
                    "`redact run --roster FILE`. Owner-only, outside the export. Default: EXPORT.deny-list.txt "
                    "beside the export.")
-@click.option("--target-rate", default=1.0, show_default=True, type=click.FloatRange(0, 1000, min_open=True, max_open=True),
+@click.option("--target-rate", default=1.0, show_default=True,
+              type=click.FloatRange(0, 1000, min_open=True, max_open=True),
               help="Residual identifiers per 1,000 words the review should be able to rule out: the sample "
                    "is sized so that finding no miss puts the upper bound below this rate.")
 @click.option("--confidence", default=0.95, show_default=True, type=click.FloatRange(0.5, 1, max_open=True),

@@ -93,7 +93,8 @@ def build_record(export: Path, review: ReviewFile, secret: bytes) -> dict:
         "sample": {"seed": review.data["seed"], "target_rate_per_1000_words": review.data["target_rate"],
                    "confidence": confidence, "words_needed": review.data["words_needed"],
                    "stratified_by": "format and top folder",
-                   "documents_sampled": summary["documents_sampled"], "documents_reviewed": summary["documents_reviewed"],
+                   "documents_sampled": summary["documents_sampled"],
+                   "documents_reviewed": summary["documents_reviewed"],
                    "words_sampled": summary["words_sampled"], "words_reviewed": words,
                    "complete": summary["documents_reviewed"] == summary["documents_sampled"]},
         "findings": {"misses": summary["misses"], "over_redactions": summary["over_redactions"],
@@ -144,7 +145,8 @@ code{{font-size:12px;word-break:break-all}}</style></head><body>
 <strong>{rate['upper_bound']:.3f}</strong> with {rate['confidence']:.0%} confidence ({e(rate['method'])}).
 The export <strong>{verdict}</strong> the target of {sample['target_rate_per_1000_words']} per 1,000 words.</p>
 <h2>Sample</h2>
-<table><tr><th>documents reviewed</th><td>{sample['documents_reviewed']} of {sample['documents_sampled']} sampled</td></tr>
+<table><tr><th>documents reviewed</th>
+<td>{sample['documents_reviewed']} of {sample['documents_sampled']} sampled</td></tr>
 <tr><th>words reviewed</th><td>{sample['words_reviewed']:,} of {sample['words_sampled']:,} sampled
 ({sample['words_needed']:,} needed)</td></tr>
 <tr><th>export</th><td>{record['export']['documents']} documents, {record['export']['words']:,} words</td></tr>

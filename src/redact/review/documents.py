@@ -199,8 +199,10 @@ class Export:
         self.manifest_sha256 = manifest_sha256(self.folder)
         self.spans = read_spans(self.folder)
         by_sha = index_sources(sources) if sources else {}
-        self.lines = {line["output"]: line for line in self.manifest if line.get("status") == "ok" and line.get("output")}
-        self.sources = {out: by_sha[line["sha256"]] for out, line in self.lines.items() if line.get("sha256") in by_sha}
+        self.lines = {line["output"]: line for line in self.manifest
+                      if line.get("status") == "ok" and line.get("output")}
+        self.sources = {out: by_sha[line["sha256"]] for out, line in self.lines.items()
+                        if line.get("sha256") in by_sha}
 
     @property
     def words(self) -> int:

@@ -68,8 +68,7 @@ class ReviewApp:
         if action == "miss":
             change = self._miss(doc, body)
         elif action == "unmiss":
-            position = body.get("miss")
-            change = lambda d: d["misses"].pop(position) if isinstance(position, int) and 0 <= position < len(d["misses"]) else None  # noqa: E731
+            change = self._unmiss(body.get("miss"))
         elif action == "over":
             change = self._over(doc, body)
         elif action == "reviewed":
@@ -93,6 +92,14 @@ class ReviewApp:
                 raise BadRequest("the selection overlaps a marked miss")
             decisions["misses"].append({"start": start, "end": end, "kind": kind, "text": text})
             decisions["misses"].sort(key=lambda m: m["start"])
+        return change
+
+    @staticmethod
+    def _unmiss(position):
+        def change(decisions):
+            if not isinstance(position, int) or not 0 <= position < len(decisions["misses"]):
+                raise BadRequest("no such miss")
+            decisions["misses"].pop(position)
         return change
 
     def _over(self, doc: ReviewDocument, body: dict):
@@ -172,8 +179,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self._json(HTTPStatus.OK, app.state())
             if path == "/api/doc":
                 return self._json(HTTPStatus.OK, app.doc(int((query.get("i") or ["-1"])[0])))
-        except (BadRequest, ValueError) as exc:
-            return self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc) if isinstance(exc, BadRequest) else "bad request"})
+        except BadRequest as exc:
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+        except ValueError:
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": "bad request"})
         self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 
     def do_POST(self):
