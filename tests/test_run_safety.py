@@ -1,0 +1,226 @@
+"""A run you can trust: one run per output folder, failures as one-line reasons with documented
+exit codes, a manifest that lists exactly the complete outputs, each input read once."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from redact.atomic import LOCK_NAME, TEMP_PREFIX, OutputLock
+from redact.pipeline import RunOptions, run
+from redact.resume import read_jsonl
+
+
+def _corpus(root: Path, n: int = 5) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"note_{i}.txt").write_text(f"Met with Maria Lopez, call 555-201-{3300 + i:04d}. Room {i}.\n")
+    return root
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _outputs(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {
+        "manifest.jsonl", "stats.json", "spans.jsonl"}
+
+
+def _one_line_error(result) -> str:
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+# --- one run per output folder ----------------------------------------------------------------
+def test_second_concurrent_run_exits_2_and_writes_nothing(cli, tmp_path):
+    corpus, out = _corpus(tmp_path / "in"), tmp_path / "out"
+    assert cli(["run", corpus, "--out", out, "-q"]).exit_code == 0
+    before = _tree(out)
+    with OutputLock(out):  # another run holds the folder
+        result = cli(["run", corpus, "--out", out, "-q"])
+        assert result.exit_code == 2
+        assert "another redact run is writing to" in _one_line_error(result)
+        assert {k: v for k, v in _tree(out).items() if k != LOCK_NAME} == before
+    assert not (out / LOCK_NAME).exists()  # released and removed: the export holds no lock file
+    assert cli(["run", corpus, "--out", out, "-q"]).exit_code == 0
+
+
+def test_start_up_clean_up_spares_temporaries_of_live_processes(tmp_path):
+    corpus, out = _corpus(tmp_path / "in", 2), tmp_path / "out"
+    out.mkdir()
+    live = out / f"{TEMP_PREFIX}{os.getpid()}-beef-inflight.txt"  # a live process's in-flight file
+    dead = out / f"{TEMP_PREFIX}999999999-dead-half.txt"           # left by a killed run
+    live.write_text("in flight")
+    dead.write_text("half")
+    run([corpus], RunOptions(out=out, workers=1))
+    assert live.exists() and not dead.exists()
+
+
+# --- failures as reasons ------------------------------------------------------------------------
+def test_undecodable_file_name_is_processed_and_named_safely(cli, tmp_path):
+    corpus = _corpus(tmp_path / "in", 1)
+    for name in (b"caf\xe9_notes.txt", b"caf\xe9_Maria_Lopez.txt"):  # latin-1 bytes, not UTF-8
+        with open(os.path.join(os.fsencode(corpus), name), "wb") as handle:
+            handle.write(b"Saw Maria Lopez today.\n")
+    out = tmp_path / "out"
+    result = cli(["run", corpus, "--out", out, "-q"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 3 and all(line["status"] == "ok" for line in lines)
+    names = [line["input"] for line in lines]
+    assert all("maria" not in n.lower() and "lopez" not in n.lower() for n in names), names
+    assert any(n.endswith("_café_notes.txt") for n in names), names  # read as cp1252, words kept
+    assert _outputs(out) == {line["output"] for line in lines}
+
+
+def test_unwritable_output_folder_is_one_line_exit_2(cli, tmp_path, monkeypatch):
+    corpus, out = _corpus(tmp_path / "in", 1), tmp_path / "out"
+    out.mkdir()
+    import redact.atomic
+
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(out) in os.fsdecode(path):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(redact.atomic.os, "open", read_only)
+    result = cli(["run", corpus, "--out", out, "-q"])
+    assert result.exit_code == 2
+    assert "cannot write to output folder" in _one_line_error(result)
+    assert list(out.iterdir()) == []
+
+
+class _FullAfter:
+    """Wraps a write function: the first `n` calls succeed, then the disk is full."""
+
+    def __init__(self, fn, n: int) -> None:
+        self.fn, self.left = fn, n
+
+    def __call__(self, *args, **kwargs):
+        if self.left <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.left -= 1
+        return self.fn(*args, **kwargs)
+
+
+def _check_manifest_matches_outputs(out: Path) -> list[dict]:
+    lines = read_jsonl(out / "manifest.jsonl")
+    listed = {line["output"] for line in lines if line["status"] == "ok"}
+    assert listed == _outputs(out)  # nothing listed that is not complete, nothing complete unlisted
+    assert not list(out.rglob(TEMP_PREFIX + "*"))
+    return lines
+
+
+def test_disk_full_while_writing_outputs_stops_with_exit_3(cli, tmp_path, monkeypatch):
+    corpus, out = _corpus(tmp_path / "in", 6), tmp_path / "out"
+    import redact.worker
+
+    monkeypatch.setattr(redact.worker, "atomic_write", _FullAfter(redact.worker.atomic_write, 2))
+    result = cli(["run", corpus, "--out", out, "-q", "--workers", "1"])
+    assert result.exit_code == 3, result.output
+    assert "run stopped" in _one_line_error(result) and "No space left" in result.output
+    lines = _check_manifest_matches_outputs(out)
+    assert len(lines) == 2
+    monkeypatch.undo()
+    resumed = cli(["run", corpus, "--out", out, "--resume", "--workers", "1"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "2 kept from an earlier run, 4 written" in resumed.output
+    assert len(_check_manifest_matches_outputs(out)) == 6
+
+
+def test_disk_full_while_writing_the_manifest_never_lists_or_misses_an_output(cli, tmp_path, monkeypatch):
+    corpus, out = _corpus(tmp_path / "in", 6), tmp_path / "out"
+    import redact.resume
+
+    real_append = redact.resume._open_append
+
+    def filling(path):
+        handle = real_append(path)
+        if path.name == "manifest.jsonl":
+            handle.write = _FullAfter(handle.write, 3)
+        return handle
+    monkeypatch.setattr(redact.resume, "_open_append", filling)
+    result = cli(["run", corpus, "--out", out, "-q", "--workers", "1"])
+    assert result.exit_code == 3, result.output
+    assert "run stopped" in _one_line_error(result)
+    assert len(_check_manifest_matches_outputs(out)) == 3
+
+
+# --- the secret stays out of inputs and the export -------------------------------------------------
+@pytest.mark.parametrize("where", ["input", "output"])
+def test_secret_file_inside_input_or_output_is_refused(cli, tmp_path, where):
+    corpus, out = _corpus(tmp_path / "in", 1), tmp_path / "out"
+    folder = corpus if where == "input" else out
+    folder.mkdir(exist_ok=True)
+    secret = folder / "secret.txt"
+    secret.write_text("correct horse battery staple 42\n")
+    result = cli(["run", corpus, "--out", out, "--secret-file", secret, "--policy", "hmac", "-q"])
+    assert result.exit_code == 2
+    assert f"inside the {where} folder" in _one_line_error(result)
+    written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert written == (["secret.txt"] if where == "output" else [])
+
+
+# --- each input read once -------------------------------------------------------------------------------
+def test_each_input_is_read_once(tmp_path, monkeypatch):
+    corpus, out = _corpus(tmp_path / "in", 3), tmp_path / "out"
+    (corpus / "table.csv").write_text("note\nMet Maria Lopez.\n")
+    reads: dict[str, int] = {}
+    real_read_bytes, real_os_open = Path.read_bytes, os.open
+
+    def count(path) -> None:
+        path = Path(os.fsdecode(path))
+        if corpus in path.parents:
+            reads[path.name] = reads.get(path.name, 0) + 1
+
+    def read_bytes(self):
+        count(self)
+        return real_read_bytes(self)
+
+    def os_open(path, flags, *args, **kwargs):
+        count(path)
+        return real_os_open(path, flags, *args, **kwargs)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", os_open)
+    result = run([corpus], RunOptions(out=out, workers=1))
+    assert result.ok == 4
+    assert {name: n for name, n in reads.items() if name.endswith(".txt")} == {f"note_{i}.txt": 1 for i in range(3)}
+    assert reads["table.csv"] == 1  # hashed once (the table reader streams it for itself)
+
+
+# --- folders and names -------------------------------------------------------------------------------
+def test_output_names_keep_ordinary_words_and_distinct_folders(tmp_path):
+    root = tmp_path / "in"
+    for folder in ("tabular", "Maria Lopez", "Darnell Washington", "ｎｏｔｅｓ"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "sessions.txt").write_text("Group met on Monday.\n")
+    out = tmp_path / "out"
+    run([root], RunOptions(out=out, workers=1))
+    lines = read_jsonl(out / "manifest.jsonl")
+    folders = [line["output"].split("/")[0] for line in lines]
+    assert len(set(folders)) == 4, folders  # distinct input folders stay distinct
+    assert "tabular" in folders and "notes" in folders  # ordinary words kept; full-width read as Latin
+    assert all(line["output"].endswith("_sessions.txt") for line in lines)
+    assert not any(name in line["output"].lower() for line in lines for name in ("maria", "lopez", "darnell"))
+    for path in [out, *out.rglob("*")]:  # nested folders owner-only too
+        assert (path.stat().st_mode & 0o777) == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_warnings_name_the_input_as_given_on_stderr_only(cli, tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "jsmith_roster.csv").write_text("name,visits\nJohn Smith,3\n")
+    out = tmp_path / "out"
+    loud = cli(["run", corpus, "--out", out])
+    assert str(corpus / "jsmith_roster.csv") in loud.output  # the user can find the file
+    assert "jsmith" not in (out / "manifest.jsonl").read_text()
+    quiet = cli(["run", corpus, "--out", tmp_path / "out2", "-q"])
+    assert quiet.output == ""
