@@ -276,3 +276,12 @@ def test_review_refuses_a_review_file_inside_the_export(cli, tmp_path):
     result = cli(["review", export, "--source", source, "--review", export / "review.json"])
     assert result.exit_code == 2 and "inside" in result.output
     assert not (export / "review.json").exists()
+
+
+def test_an_unreadable_document_is_an_error_by_type_only(server, tmp_path):
+    state = json.loads(_get(server.url.replace("/?", "/api/state?"))[2])
+    index = next(i for i, d in enumerate(state["documents"]) if d["id"] == "notes/visit_a.txt")
+    (tmp_path / "export" / "notes" / "visit_a.txt").unlink()
+    status, _, body = _get(server.url.replace("/?", f"/api/doc?i={index}&"))
+    assert status == 500 and json.loads(body) == {"error": "cannot show this document (FileNotFoundError)"}
+    assert _get(server.url.replace("/?", "/api/doc?i=99&"))[0] == 400

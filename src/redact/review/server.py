@@ -183,6 +183,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
         except ValueError:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": "bad request"})
+        except Exception as exc:  # an output or source that cannot be read: named by type only
+            return self._json(HTTPStatus.INTERNAL_SERVER_ERROR,
+                              {"error": f"cannot show this document ({type(exc).__name__})"})
         self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 
     def do_POST(self):
@@ -203,6 +206,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
         except ValueError:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": "bad request"})
+        except Exception as exc:  # never a traceback (it could quote a document) on the console
+            return self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"not saved ({type(exc).__name__})"})
 
 
 class ReviewServer(ThreadingHTTPServer):

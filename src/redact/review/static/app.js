@@ -102,11 +102,15 @@ function showFocus() {
 
 async function load(index) {
   location.hash = String(index);
-  doc = await api(`/api/doc?i=${index}`);
-  focus = -1;
-  render();
-  await refreshState();
-  say("");
+  try {
+    doc = await api(`/api/doc?i=${index}`);
+    focus = -1;
+    render();
+    await refreshState();
+    say("");
+  } catch (error) {
+    say(error.message);
+  }
 }
 
 async function act(path, body, done) {
