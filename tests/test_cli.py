@@ -206,3 +206,63 @@ def test_missing_model_is_one_line_with_fix(cli, tmp_path):
 def test_fixture_gold_matches_sample_data():
     for doc in read_gold(FIXTURES / "sample_data.gold.jsonl"):
         assert (SAMPLE_DATA / doc["id"]).read_text(encoding="utf-8") == doc["text"]
+
+
+def _all_commands():
+    from redact.cli import LazyGroup, main
+
+    return [(name, LazyGroup.get_command(main, None, name)) for name in COMMANDS]
+
+
+@pytest.mark.parametrize("name, command", _all_commands(), ids=[n for n in COMMANDS])
+def test_every_option_is_documented(cli, name, command):
+    import click
+
+    shown = " ".join(cli([name, "--help"]).output.split())
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help and param.help.strip(), f"{name} {param.opts[0]} has no help"
+            assert param.opts[-1] in shown or param.opts[0] in shown, f"{name} {param.opts[0]} not in --help"
+
+
+def test_top_level_help_keeps_each_first_sentence_whole(cli):
+    from redact.cli import first_sentence
+
+    shown = " ".join(cli(["--help"]).output.split())
+    for name, command in _all_commands():
+        sentence = first_sentence(command)
+        assert sentence.endswith((".", ")")) and not sentence.endswith("e.g."), (name, sentence)
+        assert f"{name} {sentence}" in shown, name  # whole, never cut with "..."
+    assert "..." not in shown.split("Commands:")[1]
+
+
+def test_model_help_names_the_shipped_model(cli):
+    assert "ner-peer-sm" in " ".join(cli(["run", "--help"]).output.split())
+
+
+_TEXT = "Ann met us on 7/22."
+
+
+@pytest.mark.parametrize("gold_spans, pred, message", [
+    ([{"start": 0, "end": 99, "label": "PERSON"}], None, "past the end of the text"),
+    ([{"start": "0", "end": 3, "label": "PERSON"}], None, "must be integers"),
+    ({"start": 0, "end": 3, "label": "PERSON"}, None, "spans must be a list"),
+    ([{"start": 3, "end": 0, "label": "PERSON"}], None, "below end"),
+    ([{"start": 0, "end": 3, "label": "WIZARD"}], None, "unknown label 'WIZARD'"),
+    ([{"start": 0, "end": 3, "label": "PERSON"}], {"id": "d", "spans": [{"start": 0, "end": 50, "label": "PERSON"}]},
+     "past the end of the text"),
+    ([{"start": 0, "end": 3, "label": "PERSON"}], {"id": "other", "spans": []}, "no predicted id matches"),
+    ([{"start": 0, "end": 3, "label": "PERSON"}], {"id": "d", "spans": "0-3"}, "spans must be a list"),
+])
+def test_eval_refuses_bad_gold_or_predictions_in_one_line(cli, tmp_path, gold_spans, pred, message):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d", "text": _TEXT, "spans": gold_spans}) + "\n")
+    args = ["eval", gold]
+    if pred is not None:
+        (tmp_path / "pred.jsonl").write_text(json.dumps(pred) + "\n")
+        args += ["--pred", tmp_path / "pred.jsonl"]
+    result = cli(args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.output.count("\n") == 1, result.output
+    assert message in result.output
+    assert "Ann" not in result.output  # names the file and line, never the text

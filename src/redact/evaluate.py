@@ -121,6 +121,39 @@ def _joined_text(rec: dict, corpora: _Corpora, where: str) -> str:
     return text
 
 
+def check_spans(spans: object, text_len: int, where: str) -> list[dict]:
+    """Spans as scoring needs them: a list of {start, end, label} with integer offsets inside the
+    text, start < end, and a known label; anything else is a one-line ConfigError naming `where`."""
+    from redact.config import LABELS
+
+    if not isinstance(spans, list):
+        raise ConfigError(f"{where}: spans must be a list, not {type(spans).__name__}")
+    for i, span in enumerate(spans):
+        at = f"{where}: span {i + 1}"
+        if not isinstance(span, dict):
+            raise ConfigError(f"{at} must be an object with start, end and label")
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if type(start) is not int or type(end) is not int:  # bool is an int too: refused
+            raise ConfigError(f"{at}: start and end must be integers")
+        if not 0 <= start < end:
+            raise ConfigError(f"{at}: start {start} must be at least 0 and below end {end}")
+        if end > text_len:
+            raise ConfigError(f"{at}: end {end} is past the end of the text ({text_len} characters)")
+        if label not in LABELS:
+            raise ConfigError(f"{at}: unknown label {label!r}", hint="known: " + ", ".join(LABELS))
+    return spans
+
+
+def check_predictions(gold: list[GoldDoc], predicted: dict[str, object], where: str) -> dict[str, list[dict]]:
+    """Predicted spans checked against their gold text; predictions must name at least one gold id."""
+    texts = {doc.id: len(doc.text) for doc in gold}
+    if gold and predicted and not set(predicted) & set(texts):
+        raise ConfigError(f"{where}: no predicted id matches an id of the gold file",
+                          hint="predictions must use the gold ids (as `redact detect` keeps them)")
+    return {doc_id: check_spans(spans, texts[doc_id], f"{where}: id {doc_id!r}") if doc_id in texts else []
+            for doc_id, spans in predicted.items()}
+
+
 def load_gold(path: Path, corpora: Path | None = None, part: str | None = None) -> list[GoldDoc]:
     """Gold documents from GOLD.jsonl: lines with a text, or lines naming a corpus and pieces of
     its documents (joined with the corpora folder). `part` keeps only lines of that part (dev/test)."""
@@ -137,7 +170,7 @@ def load_gold(path: Path, corpora: Path | None = None, part: str | None = None) 
             text = rec["text"]
         else:
             raise ConfigError(f"{path}: line {n} needs a text (or a corpus and parts)")
-        docs.append(GoldDoc(str(rec["id"]), text, list(rec.get("spans", []))))
+        docs.append(GoldDoc(str(rec["id"]), text, check_spans(rec.get("spans", []), len(text), f"{path}: line {n}")))
     return docs
 
 

@@ -39,11 +39,16 @@ def eval_(gold, pred, min_recall, min_precision, json_out, show_values, corpora,
     Prints mention recall (label-blind), character precision and F2, overall and per label, and
     the leaked mentions by id and offsets. Exit 1 when recall is below --min-recall.
     """
-    from redact.evaluate import format_table, load_gold, read_jsonl, score
+    from redact.errors import ConfigError
+    from redact.evaluate import check_predictions, format_table, load_gold, read_jsonl, score
 
     docs = load_gold(gold, corpora, part)
     if pred:
-        predicted = {str(r["id"]): r.get("spans", []) for r in read_jsonl(pred)}
+        records = list(read_jsonl(pred))
+        for n, record in enumerate(records, 1):
+            if not isinstance(record, dict) or "id" not in record:
+                raise ConfigError(f"{pred}: line {n} needs an id")
+        predicted = check_predictions(docs, {str(r["id"]): r.get("spans", []) for r in records}, str(pred))
     else:
         predicted = detect_documents(docs, policy, model, config_path, roster, quiet)
     report = score(docs, predicted, with_values=show_values)
