@@ -6,6 +6,13 @@ to a same-length run of a neutral character, so offsets still point into the exp
 placeholder does not make its neighbours look like names ("with [PERSON_1]" would otherwise
 read as "with <proper noun>"). Spans wholly inside a mask are our own replacements, not findings.
 
+Every format the run writes is read in full: text and captions whole (headers, cue ids, styles
+included), CSV/TSV/JSONL whole (headers and keys included), every XML part of DOCX and XLSX
+(paragraphs, comments, notes, tracked changes, field codes, properties, alt text, authors, sheet
+names, defined names, shared strings, formulas), Parquet column names, schema and field metadata
+and every value, and each file's own path. Detection runs on the normalised view (see
+redact.normalize), so a name split by an invisible character or written with entities is found.
+
 Findings carry file, segment, offsets and label, never the text they cover.
 """
 
@@ -15,7 +22,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from redact.config import LABELS
 from redact.errors import ConfigError, InputError
@@ -42,6 +49,7 @@ class Finding:
     end: int
     label: str
     score: float
+    part: str = "content"   # "content" or "file name"
 
 
 @dataclass
@@ -136,20 +144,100 @@ def export_files(folder: Path) -> tuple[list[tuple[str, bool]], list[str], str |
     return files, problems, policy
 
 
+# Attributes of office XML that hold free text or a person (local names).
+_TEXT_ATTRIBUTES = frozenset({"author", "initials", "descr", "title", "alt", "userId", "providerId", "ed",
+                              "edGrp", "name", "val", "Target", "creator", "lastModifiedBy", "displayName",
+                              "tooltip", "location", "anchor"})
+# Attribute values that are structure, not text: numbers, ids, booleans, measures, hex and enums.
+_STRUCTURAL = re.compile(r"[-+]?[\d.,%]+(?:pt|in|cm|mm|emu)?|#|[0-9A-Fa-f]{8}|true|false|on|off|"
+                         r"[a-z][A-Za-z]*|_[A-Za-z]+\d*|\{[0-9A-Fa-f-]+\}")
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def zip_texts(data: bytes, kind: str) -> list[str]:
+    """Every text of every XML part of an office zip (DOCX, XLSX): each Word paragraph whole
+    (deleted text and field codes included), every other text node, every attribute that holds
+    text, and the names of the members."""
+    from redact.io.archive import open_checked, parse_xml, read_member
+
+    archive = open_checked(data, kind)
+    out: list[str] = []
+    for info in archive.infolist():
+        out.append(info.filename.replace("/", " ").replace("_", " "))
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        root = parse_xml(read_member(archive, info, kind), kind)
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            local = _local(el.tag)
+            for name, value in el.attrib.items():
+                if _local(name) in _TEXT_ATTRIBUTES and value.strip() and not _STRUCTURAL.fullmatch(value):
+                    out.append(value)
+            if local == "p":   # a paragraph (Word or DrawingML): its text runs joined
+                text = "".join((t.text or "") if _local(t.tag) != "tab" else "\t" for t in el.iter()
+                               if _local(t.tag) in {"t", "delText", "instrText", "tab"}
+                               and next(t.iterancestors(el.tag), None) is el)
+                if text.strip():
+                    out.append(text)
+                continue
+            if el.text and el.text.strip() and not _in_paragraph(el):
+                if local == "v" and el.getparent() is not None and el.getparent().get("t") not in {"str", "inlineStr"}:
+                    continue   # a spreadsheet's number or shared-string index
+                out.append(el.text)
+    return out
+
+
+def _in_paragraph(el) -> bool:
+    return any(_local(a.tag) == "p" for a in el.iterancestors())
+
+
+def parquet_texts(path: Path) -> list[str]:
+    """Column names, schema and field metadata, and every value of a Parquet file."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception:
+        raise InputError("corrupt or unreadable Parquet file") from None
+    schema = table.schema
+    out = [" | ".join(schema.names)]
+    for key, value in (schema.metadata or {}).items():
+        out.append(f"{key.decode('utf-8', 'replace')}: {value.decode('utf-8', 'replace')}")
+    for f in schema:
+        for key, value in (f.metadata or {}).items():
+            out.append(f"{key.decode('utf-8', 'replace')}: {value.decode('utf-8', 'replace')}")
+    for column in table.columns:
+        out.extend(str(v) for v in column.to_pylist() if v is not None and str(v).strip())
+    return out
+
+
 def _segments(path: Path) -> list[str]:
-    """The text of one exported file, through its format's reader when it has one."""
-    from redact.io import format_for
+    """The text of one exported file, every part of it, through its format's reader."""
     from redact.io.text import decode
 
+    suffix = path.suffix.lower()
+    if suffix in {".docx", ".xlsx", ".docm", ".xlsm", ".pptx"}:
+        return zip_texts(path.read_bytes(), f"{suffix[1:].upper()} file")
+    if suffix == ".parquet":
+        return parquet_texts(path)
     data = path.read_bytes()
-    fmt = format_for(path)
-    parse = getattr(fmt, "parse", None)
-    if parse is not None:
-        parsed = parse(data, path, None)
-        segments = getattr(parsed, "segments", None)
-        if segments is not None:
-            return list(segments)
-    return [decode(data)[0]]  # streamed formats (CSV, captions) are text too: check them whole
+    return [decode(data)[0]]  # text, CSV/TSV/JSONL, captions: whole, headers and metadata included
+
+
+def path_text(rel: str) -> str:
+    """A relative path as words for detection, without the run's ordinal prefix:
+    "notes/0007_jsmith_intake.txt" -> "notes / jsmith intake .txt"."""
+    parts = PurePosixPath(rel).parts
+    words = [re.sub(r"[_\-]+", " ", part) for part in parts[:-1]]
+    name = PurePosixPath(rel).name
+    stem, dot, suffix = name.rpartition(".") if "." in name[1:] else (name, "", "")
+    stem = re.sub(r"^\d{4,}_", "", stem)
+    words.append(re.sub(r"[_\-]+", " ", stem) + (f" .{suffix}" if dot else ""))
+    return " / ".join(words)
 
 
 def verify(folder: Path, redactor, patterns: Sequence[re.Pattern] = PLACEHOLDERS) -> VerifyReport:
@@ -174,8 +262,12 @@ def verify(folder: Path, redactor, patterns: Sequence[re.Pattern] = PLACEHOLDERS
         for n, segment in enumerate(segments):
             masked, regions = mask_placeholders(segment, patterns)
             texts.append((report, n, masked, regions))
+    for report in reports:
+        masked, regions = mask_placeholders(path_text(report.file), patterns)
+        texts.append((report, -1, masked, regions))
     detected = redactor.detect(masked for _, _, masked, _ in texts)
     for (report, n, masked, regions), spans in zip(texts, detected):
         for span in residuals(spans, regions, masked):
-            report.findings.append(Finding(report.file, n, span.start, span.end, span.label, round(span.score, 4)))
+            report.findings.append(Finding(report.file, max(n, 0), span.start, span.end, span.label,
+                                           round(span.score, 4), "file name" if n < 0 else "content"))
     return VerifyReport(reports, problems, policy)
