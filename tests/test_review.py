@@ -285,3 +285,25 @@ def test_an_unreadable_document_is_an_error_by_type_only(server, tmp_path):
     status, _, body = _get(server.url.replace("/?", f"/api/doc?i={index}&"))
     assert status == 500 and json.loads(body) == {"error": "cannot show this document (FileNotFoundError)"}
     assert _get(server.url.replace("/?", "/api/doc?i=99&"))[0] == 400
+
+
+def test_review_command_serves_until_interrupted(tmp_path):
+    """The real command in a subprocess: it prints the URL with its token, serves the page, and
+    stops cleanly on Ctrl-C, leaving the review file beside the export."""
+    import signal
+    import subprocess
+    import sys
+
+    source, export = make_export(tmp_path)
+    command = [sys.executable, "-m", "redact", "review", str(export), "--source", str(source)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = line.split()[1]
+        assert url.startswith("http://127.0.0.1:") and "?token=" in url
+        assert _get(url)[0] == 200 and _get(url.split("?")[0])[0] == 403
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert (tmp_path / "export.review.json").is_file() and not list(export.glob("*.review.json"))
