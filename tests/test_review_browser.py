@@ -1,6 +1,7 @@
 """The review page end to end in Debian's headless Chromium: a real `redact run` on synthetic
 notes, the page opened with its token, keyboard navigation, a missed identifier selected and a
-needless replacement marked, both still there after a reload, then `redact certify`."""
+needless replacement marked, both still there after a reload, then `redact certify`, and the
+missed word added to the deny-list in one click is redacted by the next run."""
 
 from __future__ import annotations
 
@@ -97,6 +98,8 @@ def test_review_page_end_to_end(page, cli, tmp_path, monkeypatch):
         page.keyboard.press("m")
         page.wait_for_selector("#output mark.miss")
         assert page.get_attribute("#output mark.miss", "data-label") == "LOCATION"
+        page.click("#misses button:has-text('add to deny-list')")  # one click
+        page.wait_for_selector("#misses button:has-text('on deny-list')")
 
         # Mark every sampled document reviewed, moving by keyboard.
         count = len(json.loads(review_file.read_text())["sample"])
@@ -138,3 +141,10 @@ def test_review_page_end_to_end(page, cli, tmp_path, monkeypatch):
     assert record["sample"]["complete"] and record["sample"]["documents_reviewed"] == count
     assert word not in record_path.read_text()
     assert cli(["certify", "--check", record_path, export]).exit_code == 0
+
+    # The next run with the deny-list as its roster redacts the missed word everywhere.
+    assert (staff / "deny.txt").read_text() == word + "\n"
+    rerun = cli(["run", source, "--out", tmp_path / "export2", "--roster", staff / "deny.txt", "--quiet"])
+    assert rerun.exit_code == 0, rerun.output
+    outputs = " ".join(p.read_text() for p in (tmp_path / "export2").rglob("*.txt"))
+    assert word in " ".join(NOTES.values()) and word not in outputs
