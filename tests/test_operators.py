@@ -196,3 +196,22 @@ def test_hmac_pseudonym_format_and_variants():
 def test_keyed_operator_without_secret_fails_closed():
     with pytest.raises(ValueError, match="secret"):
         apply("hmac", "PERSON", "Maria", secret=None)
+
+
+def test_table_columns_and_text_share_one_date_offset(cli, tmp_path):
+    """One keyed offset per secret for every date a run touches: a note and a table column
+    holding the same date come out holding the same shifted date."""
+    from redact.tables import shift_days
+
+    assert shift_days(SECRET) == offset_days(SECRET, DateShiftParams())
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "note.txt").write_text("Group session held on 2026-03-18 as planned.\n")
+    (src / "visits.csv").write_text("visit_date,attended\n2026-03-18,yes\n")
+    out = tmp_path / "out"
+    result = cli(["run", src, "--out", out, "--policy", "hmac", "--date-column", "visit_date",
+                  "--date-mode", "shift", "-q"], env={"REDACT_SECRET": SECRET.decode()})
+    assert result.exit_code == 0, result.output
+    moved = (dt.date(2026, 3, 18) + dt.timedelta(days=offset_days(SECRET, DateShiftParams()))).isoformat()
+    assert moved in next(out.glob("*.txt")).read_text()
+    assert moved in next(out.glob("*.csv")).read_text()

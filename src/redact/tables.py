@@ -32,8 +32,6 @@ from redact.transform import normalise
 
 ROLES = ("text", "id", "date", "drop", "keep")
 DateMode = Literal["month", "shift"]
-# Keyed date shift: every date of the run moves by the same number of days (intervals survive).
-MAX_SHIFT_DAYS = 180
 # 12 hex digits = 48 bits: join keys must not collide below millions of distinct ids.
 ID_HEX = 12
 
@@ -124,6 +122,8 @@ def pseudonymise_id(value: str, secret: bytes | None, label: str = "ID") -> str:
 
 
 def shift_days(secret: bytes | None) -> int:
-    """The run's keyed date offset in days, never zero."""
-    n = int.from_bytes(digest(secret, "date-shift", "tables")[:4], "big") % (2 * MAX_SHIFT_DAYS)
-    return n - MAX_SHIFT_DAYS if n < MAX_SHIFT_DAYS else n - MAX_SHIFT_DAYS + 1
+    """The run's keyed date offset in days: the one every date of the run moves by, in text,
+    captions and table columns alike (operators.date_shift.offset_days, default range)."""
+    from redact.operators.date_shift import DateShiftParams, offset_days
+
+    return offset_days(secret, DateShiftParams())

@@ -26,7 +26,7 @@ _table_options = [
                  help="Column kept as is, even if its header or values look like identifiers. Repeatable."),
     click.option("--date-mode", type=click.Choice(["month", "shift"]), default=None,
                  help="Date columns: 'month' writes YYYY-MM (default); 'shift' moves every date by one "
-                      "keyed offset of up to 180 days (needs the secret)."),
+                      "keyed offset of up to 365 days, the same as dates in text (needs the secret)."),
 ]
 
 
