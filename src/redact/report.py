@@ -1,125 +1,163 @@
-"""A self-contained HTML report of a `redact stats` release, for a program lead to open in a browser.
+"""A self-contained HTML report of a `redact stats` release, for a program manager to open in a browser.
 
-Built only from the published JSON (stats.json), so it can show nothing the JSON does not: charts
-are inline PNGs (matplotlib, Agg backend), suppressed cells are drawn as blanks with the reason.
+Built only from the published JSON (stats.json), so it can show nothing the JSON does not. One
+file: inline CSS and inline SVG charts (redact.charts), no script, font or image to fetch. Every
+chart has a text alternative and its data in a table; every table says what was suppressed and why.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from html import escape
 from typing import Any
 
-from redact.errors import ConfigError
-from redact.stats import COMPLEMENTARY, PRIMARY, PUBLISHED, STATS_HINT, STATUS, TOTAL
+from redact.charts import bar_chart
+from redact.stats import STATUS, SUPPRESSED, TOTAL, UNKNOWN
 
 STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
-th{background:#f4f4f4}td.primary{background:#fde2e2}td.complementary{background:#fff3cd}
-td.total,th.total{font-weight:bold}.note{color:#555;font-size:.9rem}img{max-width:100%}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;
+color:#1f1f1f;line-height:1.45}
+h1{margin-bottom:.25rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.headline{display:flex;flex-wrap:wrap;gap:1rem;margin:1.2rem 0;padding:0;list-style:none}
+.headline li{border:1px solid #d5dbe3;border-radius:.4rem;padding:.6rem 1rem;min-width:9rem;background:#f7f9fc}
+.headline b{display:block;font-size:1.6rem}.headline span{color:#555;font-size:.9rem}
+.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0 1rem}
+caption{caption-side:top;text-align:left;color:#444;font-size:.9rem;padding-bottom:.4rem}
+table{min-width:26rem}
+td,th{border:1px solid #ccc;padding:.25rem .55rem;text-align:right}th{background:#f2f4f7}
+th[scope=row]{text-align:left}.total{font-weight:bold}td.s{color:#777;background:#f3f3f3}
+.note{color:#555;font-size:.9rem}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+svg.chart{max-width:100%;height:auto;display:block}figure{margin:1rem 0}figcaption{color:#444;font-size:.9rem}
+details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#2a5590}
 """
-MARK = {PRIMARY: "suppressed (small)", COMPLEMENTARY: "suppressed (protects another)"}
-
-
-def _figure_png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _bar_chart(labels: list[str], values: list[int | None], title: str, ylabel: str) -> str:
-    """An <img> with a bar chart; suppressed values are drawn as hatched stubs, labelled."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ConfigError("the HTML report needs matplotlib, which is not installed", hint=STATS_HINT) from exc
-    fig = Figure(figsize=(max(4.0, 0.5 * len(labels) + 2), 3.2))
-    ax = fig.subplots()
-    shown = [v if v is not None else 0 for v in values]
-    bars = ax.bar(range(len(labels)), shown, color="#4c78a8")
-    stub = max([v for v in values if v is not None] or [1]) * 0.03
-    for bar, v in zip(bars, values):
-        if v is None:
-            ax.bar(bar.get_x() + bar.get_width() / 2, stub, width=bar.get_width(), color="none",
-                   edgecolor="#999", hatch="///")
-            ax.annotate("s", (bar.get_x() + bar.get_width() / 2, stub), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(range(len(labels)), labels, rotation=45 if len(labels) > 6 else 0, ha="right" if len(labels) > 6
-                  else "center")
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    ax.spines[["top", "right"]].set_visible(False)
-    return (f'<img alt="{escape(title)}" src="data:image/png;base64,{_figure_png(fig)}">'
-            '<p class="note">Hatched bars marked "s" are suppressed.</p>')
+LABELS = {"documents": "Documents", "participants": "Distinct participants", "words": "Words"}
 
 
 def _cells(release: dict[str, Any], measure: str) -> list[dict[str, Any]]:
     return [r for r in release["cells"] if r["measure"] == measure]
 
 
-def _time_series(release: dict[str, Any], time_column: str) -> str:
-    """Documents per period: the margin over every other --by column."""
-    others = [b for b in release["by"] if b != time_column]
-    points = sorted((r[time_column], r["value"]) for r in _cells(release, "documents")
-                    if r[time_column] != TOTAL and all(r[o] == TOTAL for o in others))
-    if not points:
+def _total(release: dict[str, Any], measure: str) -> dict[str, Any] | None:
+    return next((r for r in _cells(release, measure) if all(r[b] == TOTAL for b in release["by"])), None)
+
+
+def _number(cell: dict[str, Any] | None) -> str:
+    if cell is None:
         return ""
-    return "<h2>Volume over time</h2>" + _bar_chart([p for p, _ in points], [v for _, v in points],
-                                                     f"Documents per {time_column}", "documents")
+    return "suppressed" if cell["value"] is None else f"{cell['value']:,}"
 
 
-def _identifiers(release: dict[str, Any]) -> str:
-    totals = sorted((r["measure"].split(":", 1)[1], r["value"]) for r in release["cells"]
-                    if r["measure"].startswith("identifiers:") and all(r[b] == TOTAL for b in release["by"]))
-    if not totals:
-        return ("<h2>Identifiers found by type</h2><p>No identifier counts in this release "
-                "(use <code>--detect</code> with <code>--text-column</code>, or a run folder).</p>")
-    return "<h2>Identifiers found by type</h2>" + _bar_chart(
-        [t for t, _ in totals], [v for _, v in totals], "Identifiers found, all groups", "identifiers")
+def _td(cell: dict[str, Any] | None, total: bool) -> str:
+    if cell is None:
+        return "<td></td>"
+    if cell[STATUS] == SUPPRESSED:
+        return '<td class="s" title="suppressed">&ndash;<span class="sr"> suppressed</span></td>'
+    return f'<td{" class=total" if total else ""}>{cell["value"]:,}</td>'
 
 
-def _table(release: dict[str, Any], measure: str) -> str:
+def _measure_name(measure: str) -> str:
+    if measure.startswith("identifiers:"):
+        return f"Identifiers of type {measure.split(':', 1)[1]}"
+    return LABELS.get(measure, measure.capitalize())
+
+
+def _caption(release: dict[str, Any], cells: list[dict[str, Any]], measure: str) -> str:
+    """What was suppressed in this table and why, in a sentence."""
+    k = release["suppression"]["k"]
+    blank = sum(c[STATUS] == SUPPRESSED for c in cells)
+    if not blank:
+        return f"Nothing suppressed: every cell is 0 or at least {k}."
+    why = (f"{blank} of {len(cells)} cells suppressed (&ndash;): counts from 1 to {k - 1}, "
+           "and cells that would reveal them")
+    return why + (", or whose document count is suppressed." if measure != "documents" else ".")
+
+
+def _grid(release: dict[str, Any], measure: str, heading: str) -> str:
     """The measure as a grid: first --by column down, the others across, with totals."""
     by, cells = release["by"], _cells(release, measure)
     if not cells:
         return ""
-    rows_key = by[0] if by else None
-    cols_keys = by[1:]
-    row_labels = list(dict.fromkeys(r[rows_key] if rows_key else TOTAL for r in cells))
-    col_labels = list(dict.fromkeys(" / ".join(r[c] for c in cols_keys) if cols_keys else measure for r in cells))
-    index = {(r[rows_key] if rows_key else TOTAL, " / ".join(r[c] for c in cols_keys) if cols_keys else measure): r
-             for r in cells}
-    head = "".join(f"<th{' class=total' if TOTAL in c else ''}>{escape(c)}</th>" for c in col_labels)
+    rows_key, cols_keys = (by[0] if by else None), by[1:]
+
+    def row_of(r):
+        return r[rows_key] if rows_key else TOTAL
+
+    def col_of(r):
+        return " / ".join(r[c] for c in cols_keys) if cols_keys else (TOTAL if rows_key else measure)
+
+    row_labels = list(dict.fromkeys(row_of(r) for r in cells))
+    col_labels = list(dict.fromkeys(col_of(r) for r in cells))
+    index = {(row_of(r), col_of(r)): r for r in cells}
+    corner = escape(f"{by[0]} \u2193 / {' / '.join(cols_keys)} \u2192" if cols_keys else (by[0] if by else ""))
+    head = "".join(f'<th scope="col"{" class=total" if TOTAL in c else ""}>{escape(c)}</th>' for c in col_labels)
     body = []
     for row in row_labels:
-        tds = []
-        for col in col_labels:
-            cell = index.get((row, col))
-            if cell is None:
-                tds.append("<td></td>")
-                continue
-            css = cell[STATUS] if cell[STATUS] != PUBLISHED else ("total" if TOTAL in (row, col) else "")
-            text = "&ndash;" if cell["value"] is None else f"{cell['value']:,}"
-            title = f' title="{MARK[cell[STATUS]]}"' if cell[STATUS] in MARK else ""
-            tds.append(f'<td class="{css}"{title}>{text}</td>')
-        body.append(f"<tr><th{' class=total' if row == TOTAL else ''}>{escape(row)}</th>{''.join(tds)}</tr>")
-    corner = escape(f"{by[0]} \\ {' / '.join(cols_keys)}" if cols_keys else (by[0] if by else ""))
-    return (f"<h2>{escape(measure.capitalize())} by {escape(', '.join(by) or 'nothing')}</h2>"
-            f"<table><tr><th>{corner}</th>{head}</tr>{''.join(body)}</table>")
+        tds = "".join(_td(index.get((row, col)), TOTAL in (row, col)) for col in col_labels)
+        body.append(f'<tr><th scope="row"{" class=total" if row == TOTAL else ""}>{escape(row)}</th>{tds}</tr>')
+    note = ("<p class=note>Distinct participants do not add up across groups (one person can be in several), "
+            "so totals are counted, not summed.</p>" if measure == "participants" else "")
+    return (f"<h3>{escape(heading)}</h3>{note}<div class=scroll><table><caption>{_caption(release, cells, measure)}"
+            f"</caption><tr><th scope=col>{corner}</th>{head}</tr>{''.join(body)}</table></div>")
+
+
+def _chart(chart_id: str, title: str, points: list[tuple[str, int | None]], caption: str) -> str:
+    """A chart, a caption, and its data as a table (the text alternative that needs no SVG)."""
+    labels, values = [p for p, _ in points], [v for _, v in points]
+    rows = "".join(f"<tr><th scope=row>{escape(label)}</th><td{' class=s' if v is None else ''}>"
+                   f"{'&ndash;<span class=sr> suppressed</span>' if v is None else f'{v:,}'}</td></tr>"
+                   for label, v in points)
+    return (f"<figure>{bar_chart(chart_id, labels, values, title)}<figcaption>{caption}</figcaption></figure>"
+            f"<details><summary>Data for this chart</summary><table><caption>{escape(title)}</caption>"
+            f"<tr><th scope=col>group</th><th scope=col>value</th></tr>{rows}</table></details>")
+
+
+def _margin(release: dict[str, Any], measure: str, column: str) -> list[tuple[str, int | None]]:
+    """Values of `measure` per label of one --by column, summed over every other column (margins)."""
+    others = [b for b in release["by"] if b != column]
+    return sorted((r[column], r["value"]) for r in _cells(release, measure)
+                  if r[column] != TOTAL and all(r[o] == TOTAL for o in others))
+
+
+def _headline(release: dict[str, Any], time_column: str | None) -> str:
+    items = [(_number(_total(release, m)), LABELS[m].lower()) for m in ("documents", "participants", "words")
+             if _total(release, m)]
+    if time_column:
+        periods = [label for label, v in _margin(release, "documents", time_column) if v != 0 and label != UNKNOWN]
+        if periods:
+            items.append((escape(periods[0] if len(periods) == 1 else f"{periods[0]} \u2013 {periods[-1]}"),
+                          f"period (by {escape(time_column)})"))
+    return "<ul class=headline>" + "".join(f"<li><b>{v}</b><span>{label}</span></li>" for v, label in items) + "</ul>"
+
+
+def _groups(release: dict[str, Any]) -> str:
+    notes = []
+    for column, group in release.get("groups", {}).items():
+        notes.append(f"<li><b>{escape(group['label'])}</b> combines {group['merged']} {escape(column)} "
+                     f"group{'s' if group['merged'] != 1 else ''} ({escape(group['reason'])}); a group's name is "
+                     f"published only when it stands for at least {release['suppression']['k']} documents.</li>")
+    for step in release.get("coarsening", []):
+        notes.append(f"<li>Coarsened so that fewer cells are suppressed: {escape(step)}.</li>")
+    return "<h2>How the groups were formed</h2><ul>" + "".join(notes) + "</ul>" if notes else ""
+
+
+def _identifiers(release: dict[str, Any]) -> str:
+    totals = [(r["measure"].split(":", 1)[1], r["value"]) for r in release["cells"]
+              if r["measure"].startswith("identifiers:") and all(r[b] == TOTAL for b in release["by"])]
+    if not totals:
+        return ("<h2>Identifiers found by type</h2><p>No identifier counts in this release "
+                "(use <code>--detect</code> with <code>--text-column</code>, or a run folder).</p>")
+    return "<h2>Identifiers found by type</h2>" + _chart(
+        "identifiers", "Identifiers found in the free text, by type, all groups", sorted(totals),
+        "Identifiers the detector found (and the export replaces). A type whose count is suppressed is marked s.")
 
 
 def _privacy(release: dict[str, Any]) -> str:
     s, p = release["suppression"], release["privacy"]
     parts = [
         "<h2>What was suppressed and why</h2>",
-        f"<p>{s['primary']} cells were suppressed because they count fewer than {s['k']} "
-        f"(shown <span style='background:#fde2e2'>&ndash; in red</span>), and {s['complementary']} more so "
-        "that those cannot be worked out by subtracting from the totals "
-        "(<span style='background:#fff3cd'>&ndash; in yellow</span>).</p>",
+        f"<p>{s['suppressed']} of {s['suppressed'] + s['published']} published cells are suppressed. A count from 1 "
+        f"to {s['k'] - 1} could point at a few people, so it is never published; further cells are blanked so that "
+        f"no small count can be worked out by subtracting from the totals or narrowed below {s['k']}. Every blank "
+        "is marked the same way, so a reader cannot tell which blanks hide a small count.</p>",
         f"<p class=note>Rule: {escape(s['rule'])}</p>",
     ]
     if p.get("mechanism", "none") != "none":
@@ -133,17 +171,35 @@ def _privacy(release: dict[str, Any]) -> str:
 
 def render(release: dict[str, Any], time_column: str | None = None, title: str = "Program statistics") -> str:
     """The whole report as one HTML string (no external files, scripts or fonts)."""
-    measures = "".join(f"<li><b>{escape(m)}</b>: {escape(d)}</li>" for m, d in release["measures"].items())
-    sections = [
-        f"<h1>{escape(title)}</h1>",
-        f"<p>Grouped by {escape(', '.join(release['by']) or 'nothing')}. Every count below "
-        f"{release['suppression']['k']} is hidden; participant names and ids never appear in this report.</p>",
+    time_column = time_column or release.get("time_column")
+    by = release["by"]
+    measures = "".join(f"<li><b>{escape(_measure_name(m))}</b>: {escape(d)}</li>"
+                       for m, d in release["measures"].items())
+    sections = [f"<h1>{escape(title)}</h1>", _headline(release, time_column)]
+    if time_column in by:
+        sections.append("<h2>Documents over time</h2>" + _chart(
+            "over-time", f"Documents per {time_column}", _margin(release, "documents", time_column),
+            f"Documents per {escape(time_column)}, all groups together. A suppressed period is drawn as a "
+            "dashed outline marked s."))
+    group_columns = [b for b in by if b != time_column]
+    points = _margin(release, "documents", group_columns[0]) if group_columns else []
+    if len(points) > 1:
+        column = group_columns[0]
+        sections.append(f"<h2>Documents by {escape(column)}</h2>" + _chart(
+            "by-group", f"Documents per {column}", points,
+            f"Documents per {escape(column)}, all periods together."))
+    sections += [
+        _groups(release),
+        f"<h2>Tables</h2><p>Grouped by {escape(', '.join(by) or 'nothing')}. Every count from 1 to "
+        f"{release['suppression']['k'] - 1} is hidden; participant names and ids never appear in this report.</p>",
         f"<ul>{measures}</ul>",
-        _time_series(release, time_column) if time_column in release["by"] else "",
-        _identifiers(release),
-        _table(release, "documents"),
-        _table(release, "participants"),
-        _privacy(release),
     ]
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
+    for measure in ("documents", "participants", "words"):
+        if measure in release["measures"]:
+            sections.append(_grid(release, measure, f"{LABELS[measure]} by {', '.join(by) or 'nothing'}"))
+    sections += [_identifiers(release), _privacy(release)]
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+            # No script, no fetch: the policy forbids both even if a label were to smuggle markup in.
+            f"<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            f"<meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{escape(title)}</title>"
             f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>\n")

@@ -14,25 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from redact.errors import ConfigError
+from redact.suppression import COMPLEMENTARY, PRIMARY, PUBLISHED, Measure, close_intervals, protect, table_lines
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_K = 11
-PUBLISHED, PRIMARY, COMPLEMENTARY = "published", "primary", "complementary"
+SUPPRESSED = "suppressed"  # the only word published outputs use for a blank, whatever its reason
 TOTAL = "(all)"
 STATUS = "cell_status"  # not "status": that is a natural --by column of a run folder
-OTHER = "(other)"
 UNKNOWN = "(unknown)"
-STATS_HINT = "pip install 'redact[stats]'"
-
-Cell = tuple[int, int]
+STATS_HINT = "pip install 'redact[stats]'"  # OpenDP, for --epsilon only
 
 
 def suppress(counts: dict[str, int], k: int = DEFAULT_K) -> dict[str, int | None]:
@@ -42,117 +40,13 @@ def suppress(counts: dict[str, int], k: int = DEFAULT_K) -> dict[str, int | None
 
 def suppression_rule(k: int) -> str:
     """The rule in words, written into every output so a reader knows what a blank means."""
-    return (f"Primary: every count from 1 to {k - 1} is suppressed (k = {k}); zeros are published. "
-            "Complementary: every row or column of a table whose total is published must then hold "
-            "no suppressed cell or at least two (the smallest other cell is added, totals included, "
-            f"repeated until it holds); if the suppressed cells of such a line add up to less than {k}, "
-            "another cell is suppressed; and no suppressed cell may be the only link between two "
-            "groups of suppressed cells, so no suppressed value can be solved from the published "
-            "totals. Distinct-participant counts are not additive and get primary suppression only.")
-
-
-# --- cell suppression ---------------------------------------------------------------------------
-
-def table_lines(n_rows: int, n_cols: int, dims: int) -> list[list[Cell]]:
-    """Additive relations of a grid: each line's last cell is the sum of the others.
-
-    dims 0: one cell, no relation. dims 1: one row whose last cell is the total. dims 2: the last
-    row and column are margins, so every row and every column is a relation (the corner is the
-    grand total, in both the margin row and the margin column).
-    """
-    if dims == 0:
-        return []
-    rows = [[(i, j) for j in range(n_cols)] for i in range(n_rows)]
-    if dims == 1:
-        return rows
-    return rows + [[(i, j) for i in range(n_rows)] for j in range(n_cols)]
-
-
-def protect(values: Sequence[Sequence[int]], k: int, dims: int = 2,
-            force: Iterable[Cell] = ()) -> list[list[str]]:
-    """Status of each cell of a grid laid out as in `table_lines`: published, primary or
-    complementary. `force` marks cells suppressed up front (e.g. another measure's pattern)."""
-    if k < 1:
-        raise ConfigError(f"k must be at least 1, got {k}")
-    n_rows, n_cols = len(values), len(values[0]) if values else 0
-    value = {(i, j): int(values[i][j]) for i in range(n_rows) for j in range(n_cols)}
-    status = {c: (PRIMARY if 0 < v < k else PUBLISHED) for c, v in value.items()}
-    for c in force:
-        if status[c] == PUBLISHED:
-            status[c] = COMPLEMENTARY
-    lines = table_lines(n_rows, n_cols, dims)
-    cell_lines: dict[Cell, list[int]] = {}
-    for n, line in enumerate(lines):
-        for c in line:
-            cell_lines.setdefault(c, []).append(n)
-
-    def pick(candidates: Iterable[Cell]) -> Cell | None:
-        # Smallest first to lose the least; non-zero first, since zeros are often known anyway
-        # (a program that had not started yet) and then protect nothing.
-        return min(candidates, key=lambda c: (value[c] == 0, value[c], c), default=None)
-
-    def hide(c: Cell | None) -> bool:
-        if c is None:
-            return False
-        status[c] = COMPLEMENTARY
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            hidden = [c for c in line if status[c] != PUBLISHED]
-            if len(hidden) == 1:
-                changed |= hide(pick(c for c in line if status[c] == PUBLISHED))
-                continue
-            total, interior = line[-1], line[:-1]
-            if status[total] == PUBLISHED and hidden:
-                # The attacker knows the hidden cells' sum; a small sum pins each of them down.
-                hidden_sum = sum(value[c] for c in interior if status[c] != PUBLISHED)
-                if 0 < hidden_sum < k:
-                    changed |= hide(pick(c for c in interior if status[c] == PUBLISHED and value[c]))
-        if not changed and dims == 2:
-            changed = hide(_bridge_complement(status, value, cell_lines))
-    grid = [[PUBLISHED] * n_cols for _ in range(n_rows)]
-    for (i, j), s in status.items():
-        grid[i][j] = s
-    return grid
-
-
-def _bridge_complement(status: dict[Cell, str], value: dict[Cell, int],
-                       cell_lines: dict[Cell, list[int]]) -> Cell | None:
-    """A cell to suppress so that some suppressed cell stops being solvable, or None.
-
-    Lines are vertices and suppressed cells edges (each cell joins its row and its column). The
-    solutions of the hidden cells differ only along cycles of this graph, so a hidden cell on no
-    cycle (a bridge) is fixed by the totals even when every line holds two hidden cells.
-    """
-    edges = {c: tuple(cell_lines[c]) for c, s in status.items() if s != PUBLISHED}
-    for bridge, (a, b) in sorted(edges.items()):
-        side_a = _component(a, edges, skip=bridge)
-        if b in side_a:
-            continue
-        side_b = _component(b, edges, skip=bridge)
-        joining = [c for c, s in status.items() if s == PUBLISHED and
-                   ((cell_lines[c][0] in side_a and cell_lines[c][1] in side_b) or
-                    (cell_lines[c][0] in side_b and cell_lines[c][1] in side_a))]
-        return min(joining, key=lambda c: (value[c] == 0, value[c], c), default=None)
-    return None
-
-
-def _component(start: int, edges: dict[Cell, tuple[int, ...]], skip: Cell) -> set[int]:
-    adjacency: dict[int, list[int]] = {}
-    for c, (u, v) in edges.items():
-        if c != skip:
-            adjacency.setdefault(u, []).append(v)
-            adjacency.setdefault(v, []).append(u)
-    seen, queue = {start}, deque([start])
-    while queue:
-        for nxt in adjacency.get(queue.popleft(), []):
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
+    return (f"Every count from 1 to {k - 1} is suppressed (k = {k}); zeros are published. More cells are "
+            "suppressed so that the published cells, margins, totals and the other measures of the same "
+            f"table never prove that a suppressed count is below {k}: for every suppressed small count, "
+            f"the largest value consistent with everything published is at least {k} (checked by linear "
+            "programming). Every blank is marked only 'suppressed', whatever the reason. Distinct-"
+            "participant counts are not additive: each is suppressed where small or where the document "
+            "count is suppressed.")
 
 
 # --- differential privacy -----------------------------------------------------------------------
@@ -167,13 +61,20 @@ class Noise:
     sensitivity: int
 
 
+def require_noise() -> None:
+    """Fail before anything is computed or written when --epsilon cannot be honoured."""
+    try:
+        import opendp.prelude  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("--epsilon needs OpenDP, which is not installed", hint=STATS_HINT) from exc
+
+
 def add_noise(counts: Sequence[int], epsilon: float, sensitivity: int) -> tuple[list[int], float, float]:
     """Discrete Laplace noise from OpenDP for integer counts whose L1 sensitivity (under adding or
     removing one row) is `sensitivity`. Returns (noisy counts clamped at 0, epsilon spent, scale)."""
-    try:
-        import opendp.prelude as dp
-    except ImportError as exc:
-        raise ConfigError("--epsilon needs OpenDP, which is not installed", hint=STATS_HINT) from exc
+    require_noise()
+    import opendp.prelude as dp
+
     if epsilon <= 0:
         raise ConfigError(f"epsilon must be positive, got {epsilon}")
     dp.enable_features("contrib")
@@ -189,6 +90,7 @@ def add_noise(counts: Sequence[int], epsilon: float, sensitivity: int) -> tuple[
 # --- tabulation ---------------------------------------------------------------------------------
 
 WORDS, DOCUMENTS, PARTICIPANTS, ID_PREFIX = "_words", "_documents", "_participant", "_id:"
+DATE = "_date"  # parsed dates, kept so a coarser grain can be derived; never published
 # Per-row contribution bounds under --epsilon: rows beyond them are clamped before counting.
 DP_MAX_WORDS = 2000
 DP_MAX_IDENTIFIERS = 20
@@ -209,12 +111,22 @@ def coarsen_dates(series: pd.Series, grain: str = "month") -> pd.Series:
     return parsed.dt.to_period(freq).astype("string").fillna(UNKNOWN).astype(str)
 
 
-def recode_rare(series: pd.Series, k: int) -> pd.Series:
-    """Values held by fewer than k rows become '(other)': a published label is itself a fact
-    (that such a group exists), so every label shown stands for at least k rows."""
+def other_label(column: str) -> str:
+    """The named group that small groups of a column are merged into: '(other programs)'."""
+    return f"(other {column}{'' if column.endswith('s') else 's'})"
+
+
+def merge_groups(series: pd.Series, groups: Iterable[str], column: str) -> pd.Series:
+    """The given values of a --by column become its '(other ...)' group."""
+    groups = set(groups)
+    return series.where(~series.isin(groups), other_label(column)) if groups else series
+
+
+def rare_groups(series: pd.Series, k: int) -> list[str]:
+    """Values held by fewer than k rows: a published label is itself a fact (that such a group
+    exists), so every label shown stands for at least k rows and these are merged."""
     counts = series.value_counts()
-    rare = set(counts[counts < k].index)
-    return series.where(~series.isin(rare), OTHER) if rare else series
+    return sorted(str(v) for v in counts[counts < k].index)
 
 
 def identifier_counts(texts: Sequence[str], detect: Callable[[Iterable[str]], Iterable[Sequence[Any]]]
@@ -255,7 +167,11 @@ class Layout:
 
 @dataclass
 class Release:
-    """Everything `redact stats` publishes."""
+    """Everything `redact stats` publishes (`to_json`), and the staff-only audit (`audit_json`).
+
+    `records` keep each cell's reason for a blank (primary or complementary) internally; the
+    published JSON says only "suppressed", since the reason tells a reader which blanks hide a
+    small count and narrows them (see redact.suppression)."""
 
     by: list[str]
     k: int
@@ -264,9 +180,15 @@ class Release:
     noise: list[Noise] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     layout: Layout | None = None
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coarsening: list[str] = field(default_factory=list)
+    time_column: str | None = None
+
+    def published_cells(self) -> list[dict[str, Any]]:
+        return [r | {STATUS: PUBLISHED if r[STATUS] == PUBLISHED else SUPPRESSED} for r in self.records]
 
     def to_json(self) -> dict[str, Any]:
-        counts = Counter(r[STATUS] for r in self.records)
+        counts = Counter(r[STATUS] == PUBLISHED for r in self.records)
         privacy: dict[str, Any] = {"mechanism": "none"}
         if self.noise:
             privacy = {
@@ -282,11 +204,26 @@ class Release:
         return {
             "source": self.source,
             "by": self.by,
+            "time_column": self.time_column,
             "measures": self.measures,
-            "suppression": {"k": self.k, "rule": suppression_rule(self.k), "primary": counts[PRIMARY],
-                            "complementary": counts[COMPLEMENTARY], "published": counts[PUBLISHED]},
+            "groups": self.groups,
+            "coarsening": self.coarsening,
+            "suppression": {"k": self.k, "rule": suppression_rule(self.k), "suppressed": counts[False],
+                            "published": counts[True]},
             "privacy": privacy,
-            "cells": self.records,
+            "cells": self.published_cells(),
+        }
+
+    def audit_json(self) -> dict[str, Any]:
+        """Why each blank is blank. Staff only, never published: see the class docstring."""
+        kinds = Counter(r[STATUS] for r in self.records if r[STATUS] != PUBLISHED)
+        return {
+            "warning": "STAFF ONLY - do not publish: says which blanks hide a small count",
+            "k": self.k,
+            "primary": kinds[PRIMARY],
+            "complementary": kinds[COMPLEMENTARY],
+            "cells": [{key: v for key, v in r.items() if key != "value"} for r in self.records
+                      if r[STATUS] != PUBLISHED],
         }
 
 
@@ -323,11 +260,7 @@ def tabulate(frame: pd.DataFrame, by: Sequence[str], k: int = DEFAULT_K, epsilon
         matrices, noise = _noisy(matrices, frame, layout, share)
     grids = {c: _with_margins(m, layout.dims) for c, m in matrices.items()}
     statuses = {DOCUMENTS: protect(grids[DOCUMENTS], k, layout.dims)}
-    hidden = [(i, j) for i, row in enumerate(statuses[DOCUMENTS]) for j, s in enumerate(row) if s != PUBLISHED]
-    for c in additive[1:]:
-        # Every measure hides at least what the document counts hide, or a word count would
-        # reveal a group's size.
-        statuses[c] = protect(grids[c], k, layout.dims, force=hidden)
+    hidden = _blanks(statuses[DOCUMENTS])
     if PARTICIPANTS in frame:
         grids[PARTICIPANTS] = _distinct_grid(frame, layout)
         if share:
@@ -335,6 +268,14 @@ def tabulate(frame: pd.DataFrame, by: Sequence[str], k: int = DEFAULT_K, epsilon
             noise.append(Noise("participants", *cost))
         statuses[PARTICIPANTS] = protect(grids[PARTICIPANTS], k, dims=0, force=hidden)
         names[PARTICIPANTS] = "participants"
+        if layout.dims and not share:  # noisy counts need not respect participants <= documents
+            statuses[DOCUMENTS], statuses[PARTICIPANTS] = _protect_jointly(
+                grids[DOCUMENTS], statuses[DOCUMENTS], grids[PARTICIPANTS], statuses[PARTICIPANTS], k, layout.dims)
+            hidden = _blanks(statuses[DOCUMENTS])
+    for c in additive[1:]:
+        # Every measure hides at least what the document counts hide, or a word count would
+        # reveal a group's size.
+        statuses[c] = protect(grids[c], k, layout.dims, force=hidden)
     records = []
     for c, grid in grids.items():
         for i, row in enumerate(grid):
@@ -344,6 +285,38 @@ def tabulate(frame: pd.DataFrame, by: Sequence[str], k: int = DEFAULT_K, epsilon
                                 "value": None if status != PUBLISHED else int(v), STATUS: status})
     described = {m: MEASURE_HELP.get(m, MEASURE_HELP["identifiers:"]) for m in measures}
     return Release(list(by), k, records, described, noise, layout=layout)
+
+
+def _blanks(status: list[list[str]]) -> list[tuple[int, int]]:
+    return [(i, j) for i, row in enumerate(status) for j, s in enumerate(row) if s != PUBLISHED]
+
+
+def _protect_jointly(documents: list[list[int]], document_status: list[list[str]], participants: list[list[int]],
+                     participant_status: list[list[str]], k: int, dims: int) -> tuple[list[list[str]], list[list[str]]]:
+    """More blanks until documents and distinct participants together prove no small count below k.
+
+    Each alone may be safe while together they are not: a participant margin bounds the sum of its
+    cells from below, each cell bounds documents from below (a participant has at least one
+    document), and a row's participant total caps each of its cells."""
+    lines = table_lines(len(documents), len(documents[0]), dims)
+    values = {name: {(i, j): int(v) for i, row in enumerate(grid) for j, v in enumerate(row)}
+              for name, grid in (("documents", documents), ("participants", participants))}
+    statuses = {name: {(i, j): s for i, row in enumerate(grid) for j, s in enumerate(row)}
+                for name, grid in (("documents", document_status), ("participants", participant_status))}
+
+    def measures() -> dict[str, Measure]:
+        blank = {name: {c for c, s in status.items() if s != PUBLISHED} for name, status in statuses.items()}
+        # A blank document count is never zero; a blank participant count may be, where its
+        # document count is blank too (rows without a participant id).
+        return {"documents": Measure(values["documents"], blank["documents"], dict.fromkeys(blank["documents"], 1)),
+                "participants": Measure(values["participants"], blank["participants"],
+                                        {c: 0 if c in blank["documents"] else 1 for c in blank["participants"]},
+                                        additive=False)}
+
+    close_intervals(statuses, values, measures, lines, k, links=[("participants", "documents")],
+                    hide_with={"documents": ["participants"]})
+    return tuple([[statuses[name][(i, j)] for j in range(len(grid[0]))] for i in range(len(grid))]
+                 for name, grid in (("documents", documents), ("participants", participants)))
 
 
 def _matrix(frame: pd.DataFrame, layout: Layout, column: str) -> list[list[int]]:
@@ -489,30 +462,62 @@ class Prepare:
     detect: Callable[[Iterable[str]], Iterable[Sequence[Any]]] | None = None
 
 
-def prepare(frame: pd.DataFrame, spec: Prepare) -> tuple[pd.DataFrame, list[str]]:
-    """(frame with the --by columns and measure columns only, the --by names). Raw ids and texts
-    do not survive this function: participants become keyed pseudonyms, texts become counts."""
-    import pandas as pd
+@dataclass
+class Prepared:
+    """A table ready to count: one row per document, the --by columns as published labels, the
+    measure columns, and what was merged or coarsened on the way (explained in the report)."""
 
+    frame: pd.DataFrame
+    by: list[str]
+    time_column: str | None = None
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coarsening: list[str] = field(default_factory=list)
+
+
+def check_columns(columns: Sequence[str], spec: Prepare) -> None:
+    """Every named column exists and none would publish an id or a text: raises ConfigError."""
     named = [*spec.text_columns, *([spec.date_column] if spec.date_column else []),
              *([spec.participant_column] if spec.participant_column else [])]
     for column in [*named, *(b for b in spec.by if b != spec.grain or not spec.date_column)]:
-        if column not in frame:
-            hint = "derive it with --date-column" if column in ("month", "quarter", "year") else \
-                "columns are: " + ", ".join(map(str, frame.columns))
+        if column not in columns:
+            hint = "derive it with --date-column" if column in GRAINS else \
+                "columns are: " + ", ".join(map(str, columns))
             raise ConfigError(f"no column {column!r} in the input", hint=hint)
     if spec.participant_column and spec.participant_column in spec.by:
         raise ConfigError("--by cannot be the participant column: it would print raw ids",
                           hint="use --participant-column to count distinct participants")
     if set(spec.text_columns) & set(spec.by):
         raise ConfigError("--by cannot be a free-text column")
+    if spec.detect is not None and not spec.text_columns:
+        raise ConfigError("--detect needs at least one --text-column")
+    if spec.participant_column and not spec.secret:
+        raise ConfigError("counting participants needs a secret for keyed pseudonyms",
+                          hint="set REDACT_SECRET or pass --secret-file")
+    clash = set(spec.by) & {"measure", "value", STATUS}
+    if clash:
+        raise ConfigError(f"--by column {clash.pop()!r} clashes with an output column", hint="rename it first")
+
+
+def prepare(frame: pd.DataFrame, spec: Prepare) -> Prepared:
+    """Raw ids and texts do not survive this function: participants become keyed pseudonyms,
+    texts become counts, dates become periods, and groups of fewer than k rows are merged."""
+    import pandas as pd
+
+    check_columns(list(frame.columns), spec)
     out = pd.DataFrame(index=frame.index)
+    time_column, groups = None, {}
+    if spec.date_column:
+        out[DATE] = pd.to_datetime(frame[spec.date_column], errors="coerce", format="mixed")
     for column in spec.by:
         if spec.date_column and column in (spec.grain, spec.date_column):
             out[column] = coarsen_dates(frame[spec.date_column], spec.grain)
+            time_column = column
         else:
             values = frame[column].astype(str).str.strip().replace("", UNKNOWN)
-            out[column] = recode_rare(values, spec.k)
+            rare = rare_groups(values, spec.k)
+            out[column] = merge_groups(values, rare, column)
+            if rare:
+                groups[column] = _merged(column, len(rare), f"each had fewer than {spec.k} documents")
     if spec.text_columns:
         texts = frame[list(spec.text_columns)].astype(str)
         out[WORDS] = texts.apply(lambda col: col.str.split().str.len()).sum(axis=1).astype(int)
@@ -524,15 +529,137 @@ def prepare(frame: pd.DataFrame, spec: Prepare) -> tuple[pd.DataFrame, list[str]
             labels = sorted({label for c in per_row for label in c})
             for label in labels:
                 out[ID_PREFIX + label] = [c[label] for c in per_row]
-    elif spec.detect is not None:
-        raise ConfigError("--detect needs at least one --text-column")
     if spec.participant_column:
-        if not spec.secret:
-            raise ConfigError("counting participants needs a secret for keyed pseudonyms",
-                              hint="set REDACT_SECRET or pass --secret-file")
         ids = frame[spec.participant_column].astype(str).str.strip()
         out[PARTICIPANTS] = [pseudonym(v, spec.secret) if v else None for v in ids]
-    return out, list(spec.by)
+    return Prepared(out, list(spec.by), time_column, groups)
+
+
+def _merged(column: str, n: int, reason: str) -> dict[str, Any]:
+    return {"label": other_label(column), "merged": n, "reason": reason}
+
+
+def release(prepared: Prepared, k: int = DEFAULT_K, epsilon: float | None = None) -> Release:
+    """The publishable release of a prepared table, with its merges and coarsenings recorded."""
+    out = tabulate(prepared.frame, prepared.by, k=k, epsilon=epsilon)
+    out.time_column, out.groups, out.coarsening = prepared.time_column, prepared.groups, prepared.coarsening
+    return out
+
+
+# --- small programs: coarsen instead of a wall of blanks ------------------------------------------
+
+GRAINS = ("month", "quarter", "year")
+MOSTLY_BLANK = 0.5  # "most cells": above this share of non-zero cells suppressed, offer a coarsening
+
+
+@dataclass(frozen=True)
+class Blanks:
+    """How much of a table's body (non-zero document counts, margins aside) is suppressed."""
+
+    suppressed: int
+    cells: int
+
+    @property
+    def published(self) -> int:
+        return self.cells - self.suppressed
+
+    @property
+    def mostly_blank(self) -> bool:
+        return self.cells > 0 and self.suppressed > MOSTLY_BLANK * self.cells
+
+
+def blanks(prepared: Prepared, k: int) -> Blanks:
+    frame, by = prepared.frame, tuple(prepared.by)
+    rows = sorted(frame[by[0]].unique()) if by else []
+    cols = sorted(frame[list(by[1:])].drop_duplicates().itertuples(index=False, name=None)) if len(by) > 1 else [()]
+    layout = Layout(by, rows, cols)
+    matrix = _matrix(frame.assign(**{DOCUMENTS: 1}), layout, DOCUMENTS)
+    status = protect(_with_margins(matrix, layout.dims), k, layout.dims)
+    body = [(status[i][j], v) for i, row in enumerate(matrix) for j, v in enumerate(row) if v > 0]
+    return Blanks(sum(s != PUBLISHED for s, _ in body), len(body))
+
+
+@dataclass(frozen=True)
+class Coarsening:
+    """One way to publish more from a small program, and what it gives."""
+
+    description: str
+    option: str  # how to ask for it on the command line, for the message
+    prepared: Prepared = field(compare=False, repr=False)
+    result: Blanks = field(compare=False)
+
+
+def coarsenings(prepared: Prepared, k: int) -> list[Coarsening]:
+    """Every single coarsening step: a coarser time grain, the smallest groups of a --by column
+    merged into its '(other ...)' group (the fewest that publish most), or one --by level dropped."""
+    found = []
+    frame, by, time = prepared.frame, prepared.by, prepared.time_column
+    if time in GRAINS and DATE in frame:
+        for grain in GRAINS[GRAINS.index(time) + 1:]:
+            coarser = frame.drop(columns=[time]).assign(**{grain: coarsen_dates(frame[DATE], grain)})
+            step = _step(prepared, coarser, [grain if b == time else b for b in by], grain,
+                         prepared.groups, f"dates by {grain} instead of by {time}")
+            found.append(Coarsening(step.coarsening[-1], f"--grain {grain}", step, blanks(step, k)))
+    for column in by:
+        if column == time:
+            continue
+        other = other_label(column)
+        sizes = frame[column].value_counts()
+        named = [str(v) for v in sizes.sort_values(kind="stable").index if v != other]
+        best = None
+        for n in range(2 if other not in sizes else 1, len(named) - 1):  # keep two named groups at least
+            merged = merge_groups(frame[column], named[:n], column)
+            previous = prepared.groups.get(column, {}).get("merged", 0)
+            groups = prepared.groups | {column: _merged(column, previous + n, "the smallest groups, merged so "
+                                                         "that fewer cells are suppressed")}
+            step = _step(prepared, frame.assign(**{column: merged}), by, time, groups,
+                         f"the {n} smallest {column} groups merged into {other}")
+            result = blanks(step, k)
+            if best is None or result.published > best.result.published:
+                best = Coarsening(step.coarsening[-1], "--coarsen", step, result)
+        if best:
+            found.append(best)
+        if len(by) > 1:
+            rest = [b for b in by if b != column]
+            groups = {c: g for c, g in prepared.groups.items() if c != column}
+            step = _step(prepared, frame.drop(columns=[column]), rest, time, groups, f"not grouped by {column}")
+            found.append(Coarsening(step.coarsening[-1], f"without --by {column}", step, blanks(step, k)))
+    if time and len(by) > 1:
+        rest = [b for b in by if b != time]
+        step = _step(prepared, frame.drop(columns=[time]), rest, None, prepared.groups, f"not grouped by {time}")
+        found.append(Coarsening(step.coarsening[-1], f"without --by {time}", step, blanks(step, k)))
+    return found
+
+
+def _step(prepared: Prepared, frame: pd.DataFrame, by: list[str], time: str | None,
+          groups: dict[str, dict[str, Any]], what: str) -> Prepared:
+    return Prepared(frame, list(by), time, dict(groups), [*prepared.coarsening, what])
+
+
+def best_coarsening(prepared: Prepared, k: int) -> tuple[Blanks, Coarsening | None]:
+    """The table's blanks now, and the coarsening that publishes the most non-zero cells, if the
+    table is mostly blank and one publishes more (ties: fewest blanks, then a coarser grain before
+    a merge before a dropped level)."""
+    now = blanks(prepared, k)
+    if not now.mostly_blank:
+        return now, None
+    options = [c for c in coarsenings(prepared, k) if c.result.published > now.published]
+    order = {kind: n for n, kind in enumerate(("--grain", "--coarsen", "without"))}
+    best = min(options, default=None, key=lambda c: (-c.result.published, c.result.suppressed,
+                                                      order[c.option.split()[0]]))
+    return now, best
+
+
+def coarsen(prepared: Prepared, k: int, max_steps: int = 4) -> tuple[Prepared, list[Coarsening]]:
+    """Apply the best coarsening until the table is no longer mostly blank (or none helps)."""
+    applied = []
+    for _ in range(max_steps):
+        _, best = best_coarsening(prepared, k)
+        if best is None:
+            break
+        prepared = best.prepared
+        applied.append(best)
+    return prepared, applied
 
 
 # --- per-run stats.json (redact run) -------------------------------------------------------------

@@ -36,25 +36,53 @@ DEFAULT_K = 11  # mirrors redact.stats.DEFAULT_K without importing pandas-using 
 @click.option("--epsilon", type=click.FloatRange(0, min_open=True), default=None,
               help="Add differential-privacy noise (OpenDP, discrete Laplace) with this total epsilon, "
                    "split evenly across measures; suppression still applies after the noise.")
+@click.option("--coarsen", is_flag=True,
+              help="When suppression would blank most cells, apply the coarsening that publishes the most: "
+                   "a coarser --grain, the smallest groups merged into an '(other ...)' group, or one --by "
+                   "level dropped (repeated while most cells are still blank). Without it the command only "
+                   "suggests one.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Write stats.json, stats.csv and report.html into this folder (else JSON or CSV to stdout).")
+              help="Write stats.json, stats.csv and report.html (publishable) into this folder, owner-only "
+                   "(else JSON or CSV to stdout).")
+@click.option("--audit", is_flag=True,
+              help="Also write stats.audit.json into --out: which blanks are small counts and which protect "
+                   "them. Staff only, never publish it.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="What to print on stdout when --out is not given.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary or coarsening suggestion.")
 @library_errors
 def stats(source, by, text_columns, date_column, grain, participant_column, secret_file, run_detection,
-          policy, model, config_path, roster, k, epsilon, out, fmt, quiet):
+          policy, model, config_path, roster, k, epsilon, coarsen, out, audit, fmt, quiet):
     """Counts per group from SOURCE, with small cells suppressed.
 
     SOURCE is a table (CSV, TSV, XLSX, Parquet, JSONL; one row per note or session) or a
     `redact run` output folder (its manifest.jsonl; group by status, folder or format).
     Publishes documents, words, identifiers per type and distinct participants per group and
-    totals; every count below --k is suppressed, plus complementary cells so none can be
-    recovered from the totals. Exit 0 on success, 2 on a usage or configuration error.
+    totals. Every count from 1 to k-1 is suppressed, plus more cells so that nothing published
+    proves a suppressed count is below k; every blank is marked only "suppressed". Groups with
+    fewer than k documents are merged into an "(other ...)" group.
+
+    Everything is checked before anything is written. Exit 0 on success, 2 on a usage or
+    configuration error (nothing written).
     """
     from redact.api import read_secret
-    from redact.stats import Prepare, prepare, read_run, read_table, tabulate
+    from redact.stats import (
+        Prepare,
+        Prepared,
+        best_coarsening,
+        check_columns,
+        prepare,
+        read_run,
+        read_table,
+        release,
+        require_noise,
+    )
+    from redact.stats import coarsen as apply_coarsening
 
+    if audit and not out:
+        raise click.UsageError("--audit writes next to the outputs: give --out")
+    if epsilon is not None:
+        require_noise()
     if source.is_dir():
         if text_columns or run_detection or participant_column or date_column:
             raise click.UsageError("a run folder has counts only: --text-column, --detect, "
@@ -63,35 +91,49 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
         missing = [b for b in by if b not in frame]
         if missing:
             raise click.UsageError(f"a run folder can be grouped by status, folder or format, not {missing[0]!r}")
+        prepared = Prepared(frame, list(by))
         kind = "run"
     else:
         frame = read_table(source)
-        secret = read_secret(secret_file) if participant_column else None
-        detect = None
+        spec = Prepare(by=by, text_columns=text_columns, date_column=date_column, grain=grain,
+                       participant_column=participant_column, k=k,
+                       secret=read_secret(secret_file) if participant_column else None)
+        spec.detect = (lambda texts: ()) if run_detection else None  # checked before the model loads
+        check_columns(list(frame.columns), spec)
         if run_detection:
             from redact.api import Redactor
 
-            detect = _detector(Redactor(policy, model=model, config=config_path, roster=roster), len(frame),
-                               len(text_columns), quiet)
-        frame, by = prepare(frame, Prepare(by=by, text_columns=text_columns, date_column=date_column, grain=grain,
-                                           participant_column=participant_column, secret=secret, k=k,
-                                           detect=detect))
+            spec.detect = _detector(Redactor(policy, model=model, config=config_path, roster=roster), len(frame),
+                                    len(text_columns), quiet)
+        prepared = prepare(frame, spec)
         kind = "table"
-    release = tabulate(frame, by, k=k, epsilon=epsilon)
+    now, suggestion = best_coarsening(prepared, k)
+    if coarsen:
+        prepared, applied = apply_coarsening(prepared, k)
+        if not quiet and applied:
+            click.echo("coarsened: " + "; ".join(c.description for c in applied), err=True)
+    elif suggestion and not quiet:
+        click.echo(f"note: suppression blanks {now.suppressed} of {now.cells} non-zero cells; "
+                   f"{suggestion.description} would blank {suggestion.result.suppressed} of "
+                   f"{suggestion.result.cells} ({suggestion.option}; --coarsen applies the best choice)", err=True)
+    result = release(prepared, k=k, epsilon=epsilon)
     # The source is described by kind only: a file name can itself hold a name.
-    release.source = {"kind": kind, "rows_counted": "see measure 'documents' (suppressed when small)"}
-    payload = release.to_json()
-    time_column = grain if date_column and grain in by else None
+    result.source = {"kind": kind, "rows_counted": "see measure 'documents' (suppressed when small)"}
+    payload = result.to_json()
     if out:
-        _write(out, payload, time_column)
+        from redact.report import render
+
+        files = {"stats.json": _json(payload), "stats.csv": _csv(payload), "report.html": render(payload)}
+        if audit:
+            files["stats.audit.json"] = _json(result.audit_json())
+        _write(out, files)
         if not quiet:
             s = payload["suppression"]
-            click.echo(f"{len(payload['cells'])} cells, {s['primary']} suppressed as small, {s['complementary']} "
-                       f"to protect them -> {out}", err=True)
+            click.echo(f"{len(payload['cells'])} cells, {s['suppressed']} suppressed -> {out}", err=True)
     elif fmt == "csv":
         click.echo(_csv(payload), nl=False)
     else:
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(_json(payload), nl=False)
 
 
 def _detector(redactor, rows: int, columns: int, quiet: bool):
@@ -104,6 +146,10 @@ def _detector(redactor, rows: int, columns: int, quiet: bool):
     return detect
 
 
+def _json(payload: dict) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
 def _csv(payload: dict) -> str:
     import pandas as pd
 
@@ -111,10 +157,13 @@ def _csv(payload: dict) -> str:
     return pd.DataFrame(payload["cells"], columns=columns).astype({"value": "Int64"}).to_csv(index=False)
 
 
-def _write(out: Path, payload: dict, time_column: str | None) -> None:
-    from redact.report import render
+def _write(out: Path, files: dict[str, str]) -> None:
+    """All files or none: each goes to an owner-only temporary file, and only when every one is
+    complete are they renamed into place."""
+    from contextlib import ExitStack
 
-    out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (out / "stats.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    (out / "stats.csv").write_text(_csv(payload), encoding="utf-8")
-    (out / "report.html").write_text(render(payload, time_column), encoding="utf-8")
+    from redact.atomic import atomic_output
+
+    with ExitStack() as stack:
+        for name, text in files.items():
+            stack.enter_context(atomic_output(out / name)).write(text.encode("utf-8"))
