@@ -215,3 +215,46 @@ def test_table_columns_and_text_share_one_date_offset(cli, tmp_path):
     moved = (dt.date(2026, 3, 18) + dt.timedelta(days=offset_days(SECRET, DateShiftParams()))).isoformat()
     assert moved in next(out.glob("*.txt")).read_text()
     assert moved in next(out.glob("*.csv")).read_text()
+
+
+def _surrogate_names(text: str, names: list[str]) -> list[str]:
+    """The surrogates a surrogate-policy Replacer writes for each name in `text` (spans by hand)."""
+    from redact.policy import load_policy
+    from redact.spans import Span
+    from redact.transform import Replacer
+
+    spans, pos = [], 0
+    for name in names:
+        start = text.index(name, pos)
+        spans.append(Span(start, start + len(name), "PERSON", 1.0, "test"))
+        pos = start + len(name)
+    out = Replacer(load_policy("surrogate"), SECRET)(text, spans)
+    words = re.findall(r"[A-Z][a-z]+|P\d", out)
+    context = set(re.findall(r"[A-Z][a-z]+|P\d", text)) - set(names)
+    return [w for w in words if w not in context]
+
+
+@pytest.mark.parametrize("text, name, gender", [
+    ("My brother Melissa came by and he's doing better.", "Melissa", "male"),
+    ("She brought her little boy Sara to group.", "Sara", "male"),
+    ("Mrs. Kevin joined today.", "Kevin", "female"),
+    ("Kevin said she would come back next week.", "Kevin", "female"),
+    ("Melissa said she would come back next week.", "Melissa", "female"),
+    ("Kevin came in late again.", "Kevin", "male"),  # no cue: the name's usual gender
+])
+def test_surrogate_first_names_agree_with_gender_cues(text, name, gender):
+    from faker.providers.person.en_US import Provider
+
+    pool = set(Provider.first_names_female if gender == "female" else Provider.first_names_male)
+    (new,) = _surrogate_names(text, [name])
+    assert new in pool and new != name, (text, new)
+
+
+def test_one_person_gets_one_gender_across_mentions():
+    text = "My son Ashley called. Later Ashley told me he was fine."
+    first, second = _surrogate_names(text, ["Ashley", "Ashley"])
+    assert first == second
+
+
+def test_speaker_codes_stay_codes():
+    assert _surrogate_names("P1: I felt heard. P2: Thank you, P1.", ["P1", "P2", "P1"]) == ["P1", "P2", "P1"]

@@ -24,6 +24,22 @@ def normalise(label: str, value: str) -> str:
     return " ".join(re.findall(r"[\w@.-]+", value.lower()))
 
 
+def _genders(text: str, spans: Sequence[Span], keys: Sequence[str]) -> dict[str, str]:
+    """Per person entity, the first gender cue found around any of its mentions, so every
+    mention of one person gets a surrogate of one gender."""
+    from redact.operators.gender import gender_cue
+
+    people = [(s, k) for s, k in zip(spans, keys) if s.label == "PERSON"]
+    found: dict[str, str] = {}
+    for i, (span, key) in enumerate(people):
+        if key not in found:
+            stop = people[i + 1][0].start if i + 1 < len(people) else None
+            cue = gender_cue(text, span.start, span.end, stop)
+            if cue:
+                found[key] = cue
+    return found
+
+
 class Replacer:
     """Replaces spans in the segments of one document (a file, or the cells of one table).
 
@@ -67,12 +83,14 @@ class Replacer:
     def __call__(self, text: str, spans: Sequence[Span]) -> str:
         """The de-identified text: every span replaced by its policy operator's output."""
         out, pos = [], 0
-        for span, key in zip(spans, self.link(text, spans)):
+        keys = self.link(text, spans)
+        genders = _genders(text, spans, keys)
+        for span, key in zip(spans, keys):
             per_label = self.numbers[span.label]
             index = per_label.setdefault(key, len(per_label) + 1)
             fn, params = self._operator(span.label)
             original = text[span.start:span.end]
-            replacement = fn(Mention(span.label, original, key, index, self.secret), params)
+            replacement = fn(Mention(span.label, original, key, index, self.secret, genders.get(key)), params)
             if self.record:
                 originals = self.replacements.setdefault(replacement, (span.label, []))[1]
                 if original not in originals:

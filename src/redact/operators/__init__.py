@@ -20,6 +20,7 @@ class Mention:
     entity: str       # linked entity key: all mentions of one person share it
     index: int        # 1-based number of the entity among this label's entities in the document
     secret: bytes | None = None
+    gender: str | None = None  # "female"/"male" from cues around a person mention (operators.gender)
 
 
 class NoParams(BaseModel):

@@ -38,6 +38,8 @@ _POOLS: dict[str, Callable[[Faker, str], str]] = {
     "initial": lambda fake, w: fake.random.choice(string.ascii_uppercase),
 }
 _SAFE_DOMAINS = ("example.org", "example.com", "example.net")
+# Speaker codes of transcripts ("P1", "S02", "INT1"): pseudonymous already, never a person's name.
+SPEAKER_CODE = re.compile(r"[A-Z]{1,3}-?\d{1,3}")
 _ATTEMPTS = 20
 
 
@@ -65,19 +67,25 @@ def _draw(mention: Mention, params: SurrogateParams, key: str, make: Callable[[F
 
 
 # --- names -------------------------------------------------------------------------------------
-def _name_pool(word: str, entity_words: list[str]) -> str:
+def _name_pool(word: str, entity_words: list[str], gender: str | None = None) -> str:
+    """Which list a surrogate for this name word comes from. A first name takes the gender the
+    text gives its bearer (kin words, titles, pronouns), else the name's usual gender."""
     title = word.title()
     if (title in _FIRST) != (title in _LAST):
         if title in _LAST:
             return "last"
-        # A first name keeps its usual gender, so pronouns in the text still fit.
+        if gender in ("female", "male"):
+            return gender
         return "female" if title not in _MALE else "male" if title not in _FEMALE else "first"
     # Unknown or ambiguous: the last word of a full name is a surname.
-    is_last = len(entity_words) > 1 and entity_words[-1].rstrip(".") == word.lower()
-    return "last" if is_last else "first"
+    if len(entity_words) > 1 and entity_words[-1].rstrip(".") == word.lower():
+        return "last"
+    return gender if gender in ("female", "male") else "first"
 
 
 def _person(mention: Mention, params: SurrogateParams) -> str | None:
+    if SPEAKER_CODE.fullmatch(mention.value.strip()):
+        return mention.value  # "P1", "S02": already a code, kept so the transcript stays readable
     entity_words = mention.entity.partition(":")[2].split()
     parts = _WORD.split(mention.value)
     for i in range(1, len(parts), 2):
@@ -85,7 +93,7 @@ def _person(mention: Mention, params: SurrogateParams) -> str | None:
         low = word.lower()
         if low in _TITLES or (low == "s" and parts[i - 1] in ("'", "’")):
             continue
-        pool = "initial" if len(word) == 1 else _name_pool(word, entity_words)
+        pool = "initial" if len(word) == 1 else _name_pool(word, entity_words, mention.gender)
         new = _draw(mention, params, f"PERSON:{pool}:{low}", _POOLS[pool], word)
         if new is None:
             return None
@@ -189,6 +197,8 @@ def surrogate_value(mention: Mention, params: SurrogateParams) -> str | None:
 @register("surrogate", SurrogateParams, keyed=True)
 def surrogate(mention: Mention, params: SurrogateParams) -> str:
     result = surrogate_value(mention, params)
+    if mention.label == "PERSON" and result == mention.value and SPEAKER_CODE.fullmatch(result.strip()):
+        return result
     if result is None or result.lower() == mention.value.lower():
         return fallback_tag(mention)
     return result
