@@ -29,6 +29,7 @@ th[scope=row]{text-align:left}.total{font-weight:bold}td.s{color:#777;background
 svg.chart{max-width:100%;height:auto;display:block}figure{margin:1rem 0}figcaption{color:#444;font-size:.9rem}
 details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#2a5590}
 """
+WIDE = 8  # more columns than this (and more than rows): the table is turned on its side
 LABELS = {"documents": "Documents", "participants": "Distinct participants", "words": "Words"}
 
 
@@ -87,7 +88,12 @@ def _grid(release: dict[str, Any], measure: str, heading: str) -> str:
     row_labels = list(dict.fromkeys(row_of(r) for r in cells))
     col_labels = list(dict.fromkeys(col_of(r) for r in cells))
     index = {(row_of(r), col_of(r)): r for r in cells}
-    corner = escape(f"{by[0]} \u2193 / {' / '.join(cols_keys)} \u2192" if cols_keys else (by[0] if by else ""))
+    down, across = (by[0] if by else ""), " / ".join(cols_keys)
+    if len(col_labels) > WIDE and len(col_labels) > len(row_labels):
+        # Many periods read better down the page than across it.
+        row_labels, col_labels, down, across = col_labels, row_labels, across, down
+        index = {(col, row): cell for (row, col), cell in index.items()}
+    corner = escape(f"{down} \u2193 / {across} \u2192" if across else down)
     head = "".join(f'<th scope="col"{" class=total" if TOTAL in c else ""}>{escape(c)}</th>' for c in col_labels)
     body = []
     for row in row_labels:
