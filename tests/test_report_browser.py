@@ -85,7 +85,7 @@ def test_readme_example_on_sample_data_in_a_browser(cli, page, tmp_path):
 
 def test_generated_table_in_a_browser(cli, page, tmp_path):
     table = synthetic_sessions(tmp_path / "synthetic_sessions.csv")
-    report = _report(cli, table, tmp_path / "stats")
+    report = _report(cli, table, tmp_path / "stats", "--coarsen")
     seen = _check_in_browser(page, report, "stats_report_generated_table.png")
     release = json.loads((tmp_path / "stats" / "stats.json").read_text())
     total = next(c["value"] for c in release["cells"] if c["measure"] == "documents"
@@ -97,7 +97,20 @@ def test_generated_table_in_a_browser(cli, page, tmp_path):
     published = {c["measure"] for c in release["cells"] if c["value"] not in (None, 0)
                  and c["program"] != "(all)" and c["month"] != "(all)"}
     assert {"documents", "words", "participants"} <= published
-    assert "(other programs) combines 1 program group" in seen["text"]
+    # By month most cells of the small programs were blank: the two smallest named programs
+    # joined the one already too small to name, and the report says so.
+    assert "(other programs) combines 3 program groups" in seen["text"]
+    assert "Coarsened so that fewer cells are suppressed: the 2 smallest program groups merged" in seen["text"]
+    assert release["coarsening"] == ["the 2 smallest program groups merged into (other programs)"]
+
+
+def test_generated_table_without_coarsening_suggests_it(cli, page, tmp_path):
+    table = synthetic_sessions(tmp_path / "synthetic_sessions.csv")
+    result = cli(["stats", table, "--by", "program", "--by", "month", "--date-column", "date",
+                  "--out", tmp_path / "stats"])
+    assert result.exit_code == 0, result.output
+    assert "note: suppression blanks" in result.output and "rerun with --coarsen" in result.output
+    _check_in_browser(page, tmp_path / "stats" / "report.html", "stats_report_generated_table_by_month.png")
 
 
 def test_report_reads_with_scripts_off(browser, tmp_path, cli):

@@ -367,6 +367,14 @@ def test_exit_2_writes_nothing(cli, tmp_path, extra, env, message):
     assert not out.exists()
 
 
+def test_unwritable_out_is_one_line_exit_2(cli, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = _run_stats(cli, blocker / "out")
+    assert result.exit_code == 2 and "cannot write the statistics" in result.output
+    assert "Traceback" not in result.output and blocker.read_text() == "not a folder"
+
+
 def test_grouping_by_participant_is_refused(cli, tmp_path):
     result = cli(["stats", FIXTURE, "--by", "participant", "--participant-column", "participant"],
                  env={"REDACT_SECRET": SECRET})

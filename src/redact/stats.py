@@ -599,7 +599,7 @@ def coarsenings(prepared: Prepared, k: int) -> list[Coarsening]:
             coarser = frame.drop(columns=[time]).assign(**{grain: coarsen_dates(frame[DATE], grain)})
             step = _step(prepared, coarser, [grain if b == time else b for b in by], grain,
                          prepared.groups, f"dates by {grain} instead of by {time}")
-            found.append(Coarsening(step.coarsening[-1], f"--grain {grain}", step, blanks(step, k)))
+            found.append(Coarsening(step.coarsening[-1], f"--grain {grain} --by {grain}", step, blanks(step, k)))
     for column in by:
         if column == time:
             continue
@@ -609,9 +609,10 @@ def coarsenings(prepared: Prepared, k: int) -> list[Coarsening]:
         best = None
         for n in range(2 if other not in sizes else 1, len(named) - 1):  # keep two named groups at least
             merged = merge_groups(frame[column], named[:n], column)
-            previous = prepared.groups.get(column, {}).get("merged", 0)
-            groups = prepared.groups | {column: _merged(column, previous + n, "the smallest groups, merged so "
-                                                         "that fewer cells are suppressed")}
+            previous = prepared.groups.get(column, {"merged": 0, "reason": ""})
+            reason = "the smallest groups, merged so that fewer cells are suppressed"
+            reason = f"{previous['reason']}, or {reason}" if previous["reason"] else reason
+            groups = prepared.groups | {column: _merged(column, previous["merged"] + n, reason)}
             step = _step(prepared, frame.assign(**{column: merged}), by, time, groups,
                          f"the {n} smallest {column} groups merged into {other}")
             result = blanks(step, k)

@@ -16,7 +16,8 @@ DEFAULT_K = 11  # mirrors redact.stats.DEFAULT_K without importing pandas-using 
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--by", "by", multiple=True, metavar="COLUMN",
               help="Group by this column (repeat; at most two levels are laid out as rows x columns, "
-                   "further ones are combined into the columns). 'month' is derived from --date-column.")
+                   "further ones are combined into the columns). 'month' (or the --grain) is derived from "
+                   "--date-column. Groups of fewer than --k rows are merged into '(other <column>s)'.")
 @click.option("--text-column", "text_columns", multiple=True, metavar="COLUMN",
               help="Free-text column: its words are counted, and its identifiers with --detect (repeat).")
 @click.option("--date-column", metavar="COLUMN",
@@ -115,7 +116,8 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
     elif suggestion and not quiet:
         click.echo(f"note: suppression blanks {now.suppressed} of {now.cells} non-zero cells; "
                    f"{suggestion.description} would blank {suggestion.result.suppressed} of "
-                   f"{suggestion.result.cells} ({suggestion.option}; --coarsen applies the best choice)", err=True)
+                   f"{suggestion.result.cells}; rerun with {suggestion.option}"
+                   f"{'' if suggestion.option == '--coarsen' else ' (or --coarsen)'}", err=True)
     result = release(prepared, k=k, epsilon=epsilon)
     # The source is described by kind only: a file name can itself hold a name.
     result.source = {"kind": kind, "rows_counted": "see measure 'documents' (suppressed when small)"}
@@ -162,8 +164,13 @@ def _write(out: Path, files: dict[str, str]) -> None:
     complete are they renamed into place."""
     from contextlib import ExitStack
 
-    from redact.atomic import atomic_output
+    from redact.atomic import atomic_output, describe
+    from redact.errors import ConfigError
 
-    with ExitStack() as stack:
-        for name, text in files.items():
-            stack.enter_context(atomic_output(out / name)).write(text.encode("utf-8"))
+    try:
+        with ExitStack() as stack:
+            for name, text in files.items():
+                stack.enter_context(atomic_output(out / name)).write(text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the statistics to {out}: {describe(exc)}",
+                          hint="choose a writable --out") from None
