@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
+import io
+import os
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_DATA
@@ -28,14 +32,28 @@ def _tree(root):
     return {p.relative_to(root).as_posix(): _content(p) for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_spark_engine_matches_local_engine(cli, tmp_path):
+def test_spark_engine_matches_local_engine(cli, tmp_path, monkeypatch):
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("PySpark needs a Java runtime")
     local, spark = tmp_path / "local", tmp_path / "spark"
-    for out, engine in ((local, "local"), (spark, "spark")):
-        result = cli(["run", SAMPLE_DATA, "--out", out, "--spans", "--workers", "2", "--engine", engine, "-q"])
-        assert result.exit_code == 0, result.output
+    result = cli(["run", SAMPLE_DATA, "--out", local, "--spans", "--workers", "2", "--engine", "local", "-q"])
+    assert result.exit_code == 0, result.output
+    # The driver lists the inputs but never reads one: executors read (and hash) each input once.
+    driver_reads = []
+    real_os_open, real_io_open = os.open, io.open
+
+    def note(path):
+        if isinstance(path, (str, bytes, os.PathLike)) and SAMPLE_DATA in Path(os.fsdecode(path)).resolve().parents:
+            driver_reads.append(Path(os.fsdecode(path)).name)
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: (note(path), real_os_open(path, *a, **k))[1])
+    opener = lambda path, *a, **k: (note(path), real_io_open(path, *a, **k))[1]  # noqa: E731
+    monkeypatch.setattr(builtins, "open", opener)
+    monkeypatch.setattr(io, "open", opener)
+    result = cli(["run", SAMPLE_DATA, "--out", spark, "--spans", "--workers", "2", "--engine", "spark", "-q"])
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.output
+    assert driver_reads == []
 
     expected, got = _tree(local), _tree(spark)
     assert sorted(got) == sorted(expected)
