@@ -106,7 +106,7 @@ def _frame(rows):
 
 # --- the interval attack: what can be proved about a blank from everything published ------------
 
-def attack_upper_bounds(payload: dict) -> dict[tuple, float]:
+def attack_upper_bounds(payload: dict, kinds: dict[tuple, str] | None = None) -> dict[tuple, float]:
     """The largest value of every suppressed cell consistent with everything the release
     publishes, from the published JSON alone: an independent linear program per blank.
 
@@ -167,6 +167,10 @@ def attack_upper_bounds(payload: dict) -> dict[tuple, float]:
                 term({k: 1.0, ("documents", *k[1:]): -1.0}, ub_rhs, ub_rows)
     floor = [1 if k[0] == "documents" or value[("documents", *k[1:])] is not None else 0 for k in blank]
     bounds = list(zip(floor, [None] * len(blank)))
+    if kinds:  # an attacker who has the audit file: small blanks are below k, the others at least k
+        k_ = payload["suppression"]["k"]
+        bounds = [(1, k_ - 1) if kinds.get(b) == PRIMARY else (k_, None) if b[0] == "documents" else bound
+                  for b, bound in zip(blank, bounds)]
     upper = {}
     for k in blank:
         objective = np.zeros(len(blank))
@@ -242,6 +246,11 @@ def test_the_issues_four_by_four_table_publishes_no_reason_and_resists_the_attac
     truth, upper = true_values(frame, ["program", "month"]), attack_upper_bounds(payload)
     small = {c: b for c, b in upper.items() if 0 < truth[c] < 11}
     assert len(small) >= 5 and min(small.values()) >= 11
+    # Why the audit file must stay private: knowing which blanks are small narrows them below k.
+    audit = tabulate(frame, ["program", "month"], k=11).audit_json()
+    kinds = {(c["measure"], c["program"], c["month"]): c["cell_status"] for c in audit["cells"]}
+    informed = attack_upper_bounds(payload, kinds)
+    assert min(b for c, b in informed.items() if c in small and c[0] == "documents") < 11
 
 
 def test_prepare_counts_identifiers_without_keeping_values():

@@ -1,11 +1,15 @@
 """Account stage: aggregate statistics safe to publish. Counts only, never a detected value or a
 raw identifier.
 
-Three layers, each usable alone:
-- cell suppression (`protect`): cells below k, plus complementary cells so that no suppressed
-  cell can be worked out from the published totals;
+Layers, each usable alone:
+- preparation (`prepare`): a table -> one row per document with published labels (coarse dates,
+  groups of fewer than k rows merged into '(other ...)') and counts; ids become pseudonyms;
+- cell suppression (`redact.suppression.protect`, and `_protect_jointly` for documents with
+  distinct participants): small cells, plus the cells that keep them from being narrowed;
 - differential privacy (`add_noise`): discrete Laplace noise through OpenDP, before suppression;
-- tabulation (`tabulate`): a prepared DataFrame (one row per document) -> published cells.
+- tabulation (`tabulate`, `release`): a prepared table -> published cells (`Release.to_json`) and
+  the staff-only kinds of each blank (`Release.audit_json`);
+- coarsening (`best_coarsening`, `coarsen`): what to publish instead of a mostly blank table.
 
 `StatsBuilder` keeps the per-run stats.json of `redact run`.
 """
