@@ -144,29 +144,62 @@ def export_files(folder: Path) -> tuple[list[tuple[str, bool]], list[str], str |
     return files, problems, policy
 
 
-# Attributes of office XML that hold free text or a person (local names).
+# Attributes of office XML that hold free text or name a person (local names), on any element ...
 _TEXT_ATTRIBUTES = frozenset({"author", "initials", "descr", "title", "alt", "userId", "providerId", "ed",
-                              "edGrp", "name", "val", "Target", "creator", "lastModifiedBy", "displayName",
-                              "tooltip", "location", "anchor"})
-# Attribute values that are structure, not text: numbers, ids, booleans, measures, hex and enums.
-_STRUCTURAL = re.compile(r"[-+]?[\d.,%]+(?:pt|in|cm|mm|emu)?|#|[0-9A-Fa-f]{8}|true|false|on|off|"
-                         r"[a-z][A-Za-z]*|_[A-Za-z]+\d*|\{[0-9A-Fa-f-]+\}")
+                              "edGrp", "creator", "lastModifiedBy", "displayName", "tooltip"})
+# ... and on these elements only (elsewhere they are style names, ids and enums).
+_ELEMENT_ATTRIBUTES = {"docPr": {"name"}, "cNvPr": {"name"}, "alias": {"val"}, "tag": {"val"},
+                       "docVar": {"name", "val"}, "bookmarkStart": {"name"}, "sheet": {"name"},
+                       "definedName": {"name"}, "property": {"name"}, "person": {"author"}}
+# Member names an office package has anyway; any other member name is checked like text.
+_STANDARD_MEMBER = re.compile(
+    r"(?:\[Content_Types\]|\.rels|[A-Za-z]+\d*(?:\.xml)?\.rels|document|styles|stylesWithEffects|settings|"
+    r"webSettings|fontTable|theme\d*|numbering|footnotes|endnotes|comments\w*|people|header\d*|footer\d*|"
+    r"core|app|custom|item\d*|itemProps\d*|image\d*|thumbnail|workbook|sheet\d*|sharedStrings|calcChain|"
+    r"vmlDrawing\d*|drawing\d*|chart\d*|table\d*|styles\d*|colors\d*|data\d*|layout\d*|quickStyle\d*|"
+    r"metadata|connections|externalLink\d*|printerSettings\d*|glossary)\.\w+")
+
+
+# Package dates (when the file was saved; the run rewrites or drops them) and the software's name.
+_SKIPPED_ELEMENTS = frozenset({"created", "modified", "lastPrinted", "Application", "AppVersion"})
+# Caption structure that is not text: timings, the arrow, hex colours (blanked, offsets kept).
+_CAPTION_STRUCTURE = re.compile(r"(?:\d+:)?\d{2}:\d{2}[.,]\d{1,3}|-->|#[0-9A-Fa-f]{3,8}\b|"
+                                r"(?m:^(?:WEBVTT|REGION|STYLE|NOTE|Kind:|Language:))|"
+                                r"\b(?:id|width|lines|regionanchor|viewportanchor|scroll|region|align|position|"
+                                r"size|line|vertical):\S+")
+# A file name has no context: only a confident finding there is reported.
+FILE_NAME_MIN_SCORE = 0.5
 
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _attribute_texts(el) -> list[str]:
+    local = _local(el.tag)
+    wanted = _ELEMENT_ATTRIBUTES.get(local, set())
+    out = []
+    for name, value in el.attrib.items():
+        attr = _local(name)
+        if (attr in _TEXT_ATTRIBUTES or attr in wanted) and value.strip():
+            out.append(value.replace("_", " "))
+    if local == "Relationship" and el.get("TargetMode") == "External" and el.get("Target", "#") != "#":
+        out.append(el.get("Target"))
+    return out
+
+
 def zip_texts(data: bytes, kind: str) -> list[str]:
     """Every text of every XML part of an office zip (DOCX, XLSX): each Word paragraph whole
     (deleted text and field codes included), every other text node, every attribute that holds
-    text, and the names of the members."""
+    text or a person, and the names of members an office file does not always have."""
     from redact.io.archive import open_checked, parse_xml, read_member
 
     archive = open_checked(data, kind)
     out: list[str] = []
     for info in archive.infolist():
-        out.append(info.filename.replace("/", " ").replace("_", " "))
+        base = info.filename.rsplit("/", 1)[-1]
+        if not (_STANDARD_MEMBER.fullmatch(base) or base.endswith(".rels")):
+            out.append(re.sub(r"[/_]", " ", info.filename))
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         root = parse_xml(read_member(archive, info, kind), kind)
@@ -174,15 +207,15 @@ def zip_texts(data: bytes, kind: str) -> list[str]:
             if not isinstance(el.tag, str):
                 continue
             local = _local(el.tag)
-            for name, value in el.attrib.items():
-                if _local(name) in _TEXT_ATTRIBUTES and value.strip() and not _STRUCTURAL.fullmatch(value):
-                    out.append(value)
+            out.extend(_attribute_texts(el))
             if local == "p":   # a paragraph (Word or DrawingML): its text runs joined
                 text = "".join((t.text or "") if _local(t.tag) != "tab" else "\t" for t in el.iter()
                                if _local(t.tag) in {"t", "delText", "instrText", "tab"}
                                and next(t.iterancestors(el.tag), None) is el)
                 if text.strip():
                     out.append(text)
+                continue
+            if local in _SKIPPED_ELEMENTS:
                 continue
             if el.text and el.text.strip() and not _in_paragraph(el):
                 if local == "v" and el.getparent() is not None and el.getparent().get("t") not in {"str", "inlineStr"}:
@@ -206,12 +239,23 @@ def parquet_texts(path: Path) -> list[str]:
     schema = table.schema
     out = [" | ".join(schema.names)]
     for key, value in (schema.metadata or {}).items():
+        if key == b"pandas":   # pandas' own type description: only its names and attrs are free text
+            try:
+                pandas_meta = json.loads(value)
+            except ValueError:
+                pandas_meta = {}
+            names = [str(c.get("name")) for c in pandas_meta.get("columns", []) if isinstance(c, dict)]
+            out.append(" | ".join(names))
+            if pandas_meta.get("attrs"):
+                out.append(json.dumps(pandas_meta["attrs"], ensure_ascii=False))
+            continue
         out.append(f"{key.decode('utf-8', 'replace')}: {value.decode('utf-8', 'replace')}")
     for f in schema:
         for key, value in (f.metadata or {}).items():
             out.append(f"{key.decode('utf-8', 'replace')}: {value.decode('utf-8', 'replace')}")
     for column in table.columns:
-        out.extend(str(v) for v in column.to_pylist() if v is not None and str(v).strip())
+        out.extend(str(v) for v in column.to_pylist()
+                   if v is not None and str(v).strip() and not _is_number(str(v)))
     return out
 
 
@@ -224,8 +268,57 @@ def _segments(path: Path) -> list[str]:
         return zip_texts(path.read_bytes(), f"{suffix[1:].upper()} file")
     if suffix == ".parquet":
         return parquet_texts(path)
-    data = path.read_bytes()
-    return [decode(data)[0]]  # text, CSV/TSV/JSONL, captions: whole, headers and metadata included
+    text = decode(path.read_bytes())[0]
+    if suffix in {".csv", ".tsv", ".tab"}:
+        return _table_rows(text, "\t" if suffix != ".csv" else ",")
+    if suffix in {".jsonl", ".ndjson"}:
+        return [" | ".join(_json_strings(line)) for line in text.splitlines()]
+    if suffix in {".vtt", ".srt"}:
+        return [_CAPTION_STRUCTURE.sub(lambda m: " " * len(m.group()), text)]
+    return [text]  # text: whole
+
+
+def _is_number(value: str) -> bool:
+    from redact.io.tabular import is_plain_number
+
+    return is_plain_number(value)
+
+
+def _table_rows(text: str, sep: str) -> list[str]:
+    """One segment per row: its cells joined by " | ", plain numbers left out (a decimal is no
+    date, neighbouring rows' numbers no phone number)."""
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error:
+        return text.splitlines()
+    return [" | ".join(c for c in row if c.strip() and not _is_number(c)) for row in rows]
+
+
+def _json_strings(line: str) -> list[str]:
+    """Every key and string value of one JSON line (numbers and booleans left out)."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return [line]
+    out: list[str] = []
+
+    def walk(v) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                out.append(str(k))
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, str) and v.strip():
+            out.append(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool) and not _is_number(str(v)):
+            out.append(str(v))
+    walk(value)
+    return out
 
 
 def path_text(rel: str) -> str:
@@ -267,6 +360,8 @@ def verify(folder: Path, redactor, patterns: Sequence[re.Pattern] = PLACEHOLDERS
         texts.append((report, -1, masked, regions))
     detected = redactor.detect(masked for _, _, masked, _ in texts)
     for (report, n, masked, regions), spans in zip(texts, detected):
+        if n < 0:
+            spans = [s for s in spans if s.score >= FILE_NAME_MIN_SCORE]
         for span in residuals(spans, regions, masked):
             report.findings.append(Finding(report.file, max(n, 0), span.start, span.end, span.label,
                                            round(span.score, 4), "file name" if n < 0 else "content"))

@@ -614,6 +614,7 @@ class XlsxDocument:
                  for i, (name, spans) in enumerate(zip(book, session.detect(list(book))), 1)]
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            writer.book.properties.creator = None   # no document properties carried or invented
             for name, frame in zip(names, frames):
                 frame.attrs = {}
                 if not self.rules.keep_formulas:
