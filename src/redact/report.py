@@ -55,12 +55,6 @@ def _td(cell: dict[str, Any] | None, total: bool) -> str:
     return f'<td{" class=total" if total else ""}>{cell["value"]:,}</td>'
 
 
-def _measure_name(measure: str) -> str:
-    if measure.startswith("identifiers:"):
-        return f"Identifiers of type {measure.split(':', 1)[1]}"
-    return LABELS.get(measure, measure.capitalize())
-
-
 def _caption(release: dict[str, Any], cells: list[dict[str, Any]], measure: str) -> str:
     """What was suppressed in this table and why, in a sentence."""
     k = release["suppression"]["k"]
@@ -179,8 +173,12 @@ def render(release: dict[str, Any], time_column: str | None = None, title: str =
     """The whole report as one HTML string (no external files, scripts or fonts)."""
     time_column = time_column or release.get("time_column")
     by = release["by"]
-    measures = "".join(f"<li><b>{escape(_measure_name(m))}</b>: {escape(d)}</li>"
-                       for m, d in release["measures"].items())
+    types = [m.split(":", 1)[1] for m in release["measures"] if m.startswith("identifiers:")]
+    measures = "".join(f"<li><b>{escape(LABELS.get(m, m))}</b>: {escape(d)}</li>"
+                       for m, d in release["measures"].items() if not m.startswith("identifiers:"))
+    if types:
+        measures += (f"<li><b>Identifiers</b> ({escape(', '.join(types))}): identifiers of each type found in "
+                     "the free-text columns (one table per type in stats.csv)</li>")
     sections = [f"<h1>{escape(title)}</h1>", _headline(release, time_column)]
     if time_column in by:
         sections.append("<h2>Documents over time</h2>" + _chart(
