@@ -281,3 +281,188 @@ def test_hidden_characters_do_not_hide_a_name(redactor, text, name):
     assert name not in out
     assert not any(c in INVISIBLE for c in out)   # the replacement took the invisibles with it
     assert "[PERSON_1]" in out or "[PHONE_1]" in out
+
+
+# --- hiding places: one hostile file per place (tests/hostile/build.py), one shared run ---------
+
+def _files(folder: Path) -> list[Path]:
+    """Inputs in the run's order (sorted, files only), which is the manifest's order."""
+    return sorted(p for p in folder.rglob("*") if not p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def hiding_places(tmp_path_factory):
+    from click.testing import CliRunner
+    from hostile.build import build, build_file_names
+
+    from redact.cli import main
+
+    root = tmp_path_factory.mktemp("hiding")
+    src = root / "in"
+    build(src)
+    build_file_names(src / "names")
+    out = root / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["run", str(src), "--out", str(out), "--spans"], catch_exceptions=False)
+    checked_out = runner.invoke(main, ["verify", str(out), "--json", str(root / "verify_out.json")],
+                                catch_exceptions=False)
+    # The run skipped: verify over the unredacted inputs must find every planted value.
+    checked_in = runner.invoke(main, ["verify", str(src), "--json", str(root / "verify_in.json")],
+                               catch_exceptions=False)
+    lines = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+    inputs = _files(src)
+    assert len(lines) == len(inputs)
+    by_name = {path.name: line for path, line in zip(inputs, lines)}
+    verify_in = json.loads((root / "verify_in.json").read_text())
+    verify_in_by_name = {path.name: report for path, report in zip(inputs, verify_in["files"])}
+    side = [(out / name).read_text(encoding="utf-8") for name in ("manifest.jsonl", "stats.json", "spans.jsonl")]
+    side += [result.output, checked_out.output, checked_in.output, (root / "verify_out.json").read_text()]
+    side += [p.relative_to(out).as_posix() for p in out.rglob("*")]
+    return {"result": result, "out": out, "by_name": by_name, "side": side, "verify_in": verify_in_by_name,
+            "verify_out": json.loads((root / "verify_out.json").read_text()), "checked_out": checked_out}
+
+
+def _case_ids():
+    from hostile.build import CASES
+
+    return [pytest.param(case, id=case.name) for case in CASES]
+
+
+def test_hostile_run_accounts_for_every_file(hiding_places):
+    from hostile.build import CASES
+
+    result = hiding_places["result"]
+    assert result.exit_code == 1, result.output   # the refused files are quarantined, the rest written
+    assert "Traceback" not in result.output
+    for case in CASES:
+        line = hiding_places["by_name"][case.filename]
+        assert line["status"] == case.expect, (case.name, line["reason"])
+        if case.expect == "quarantined":
+            assert line["output"] is None and line["reason"] and "\n" not in line["reason"]
+
+
+@pytest.mark.parametrize("case", _case_ids())
+def test_no_planted_value_survives_anywhere(hiding_places, case):
+    """Not in any byte of the output (zip members and Parquet schema included), its path, the
+    manifest, stats, spans, nor any message of run or verify."""
+    from hostile.build import leaked, readable_texts
+
+    line = hiding_places["by_name"][case.filename]
+    texts = list(hiding_places["side"])
+    if line["output"]:
+        texts += readable_texts(hiding_places["out"] / line["output"])
+    assert leaked(texts, case.planted) == []   # the planted values themselves are never printed
+
+
+@pytest.mark.parametrize("case", _case_ids())
+def test_verify_finds_the_planted_value_when_the_run_is_skipped(hiding_places, case):
+    report = hiding_places["verify_in"][case.filename]
+    if case.expect == "quarantined":
+        assert report["error"]   # cannot be read safely: unchecked, which is not clean
+    else:
+        assert report["error"] is None and report["findings"], case.name
+
+
+def test_verify_finds_the_export_clean(hiding_places):
+    report = hiding_places["verify_out"]
+    assert hiding_places["checked_out"].exit_code == 0, hiding_places["checked_out"].output
+    assert report["clean"] and report["findings"] == 0 and report["unchecked"] == 0
+
+
+def test_names_in_file_names_in_any_script(hiding_places):
+    from hostile.build import FILE_NAME_CASES, leaked
+
+    for name, planted in FILE_NAME_CASES.items():
+        line = hiding_places["by_name"][name]
+        assert line["status"] == "ok"
+        assert leaked(hiding_places["side"], planted) == []
+        assert hiding_places["verify_in"][name]["findings"]
+        assert all(f["part"] == "file name" for f in hiding_places["verify_in"][name]["findings"])
+
+
+def _output(hiding_places, name: str) -> Path:
+    return hiding_places["out"] / hiding_places["by_name"][name]["output"]
+
+
+def test_formulas_neutralised_numbers_kept(hiding_places):
+    import csv
+
+    rows = list(csv.reader(_output(hiding_places, "csv_formula.csv").open(newline="")))
+    assert rows[0] == ["session", "link", "amount"]
+    assert rows[1][1].startswith("'=") and rows[3][1].startswith("'+")
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert [row[2] for row in rows[1:]] == ["-12.5", "3.25", "7.0"]   # numbers: no quote, no [DATE_n]
+
+
+def test_keep_formulas_option_writes_them_back():
+    import io as _io
+
+    import pandas as pd
+
+    from redact.io.tabular import _csv_writer, neutralise_formula
+
+    assert neutralise_formula("=1+1") == "'=1+1" and neutralise_formula("-3.5") == "-3.5"
+    assert neutralise_formula("\tcmd") == "'\tcmd" and neutralise_formula("plain") == "plain"
+    frame = pd.DataFrame({"f": ["=1+1", "@x"], "n": ["-1", "2"]})
+    for keep, expected in ((True, "f,n\n=1+1,-1\n@x,2\n"), (False, "f,n\n'=1+1,-1\n'@x,2\n")):
+        sink = _io.BytesIO()
+        with _csv_writer(",", "utf-8", "\n", keep_formulas=keep)(sink) as put:
+            put(frame, frame)
+        assert sink.getvalue().decode() == expected
+
+
+def test_nested_jsonl_keeps_types(hiding_places):
+    records = [json.loads(line) for line in _output(hiding_places, "jsonl_keys.jsonl").read_text().splitlines()]
+    assert [r["session"] for r in records] == [1, 2]
+    assert [r["score"] for r in records] == [2.5, 3.75]
+    detail = records[0]["detail"]
+    assert isinstance(detail, dict) and detail["scores"] == [1.5, 2] and detail["ok"] is True
+    assert detail["by"].startswith("[PERSON")
+    assert records[1]["detail"] == {"by": "staff", "scores": [], "ok": False}
+    assert len(records[0]) == 4 and any(k.startswith("[PERSON") for k in records[0])
+
+
+def test_parquet_keeps_types_and_drops_metadata(hiding_places):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(_output(hiding_places, "parquet_metadata.parquet"))
+    assert table.schema.field("minutes").type == "double"
+    assert table.column("minutes").to_pylist() == [30.5, 45.0, 12.25]
+    assert set(table.schema.metadata or {}) <= {b"pandas"}
+    assert all(not f.metadata for f in table.schema)
+    assert '"attrs": {}' in (table.schema.metadata[b"pandas"].decode()) or \
+        "attrs" not in table.schema.metadata[b"pandas"].decode()
+
+
+def test_srt_space_between_formatted_words_stays(hiding_places):
+    text = _output(hiding_places, "srt_tag_attributes.srt").read_text()
+    assert '<font color="#ff0000">Welcome back.</font>' in text
+    assert "</b> <i>" in text   # the space stays a space, not a third tag
+    assert text.count("[PERSON_") == 2
+
+
+def test_docx_output_opens_and_keeps_text(hiding_places):
+    import docx
+
+    document = docx.Document(str(_output(hiding_places, "docx_comments.docx")))
+    assert "Weekly group notes." in document.paragraphs[0].text
+    comments = _output(hiding_places, "docx_comments.docx")
+    import zipfile
+
+    xml = zipfile.ZipFile(comments).read("word/comments.xml").decode()
+    assert 'w:author="Reviewer"' in xml and "w:initials" not in xml and "[PERSON_" in xml
+    field = zipfile.ZipFile(_output(hiding_places, "docx_field_code.docx")).read("word/document.xml").decode()
+    assert "instrText" not in field and "write to the facilitator" in field
+
+
+def test_xlsx_output_is_a_plain_visible_workbook(hiding_places):
+    import openpyxl
+
+    book = openpyxl.load_workbook(_output(hiding_places, "xlsx_hidden_parts.xlsx"))
+    assert all(sheet.sheet_state == "visible" for sheet in book.worksheets)
+    assert len(book.worksheets) == 2 and not list(book.defined_names)
+    assert not any(cell.comment for sheet in book.worksheets for row in sheet.iter_rows() for cell in row)
+    import zipfile
+
+    core = zipfile.ZipFile(_output(hiding_places, "xlsx_hidden_parts.xlsx")).read("docProps/core.xml").decode()
+    assert "creator>" not in core   # openpyxl would otherwise sign it

@@ -167,8 +167,15 @@ _CAPTION_STRUCTURE = re.compile(r"(?:\d+:)?\d{2}:\d{2}[.,]\d{1,3}|-->|#[0-9A-Fa-
                                 r"(?m:^(?:WEBVTT|REGION|STYLE|NOTE|Kind:|Language:))|"
                                 r"\b(?:id|width|lines|regionanchor|viewportanchor|scroll|region|align|position|"
                                 r"size|line|vertical):\S+")
-# A file name has no context: only a confident finding there is reported.
-FILE_NAME_MIN_SCORE = 0.5
+# A file name has no context: only a finding this confident there is reported.
+FILE_NAME_MIN_SCORE = 0.3
+# Words of a file name in a script the English detector cannot read (Cyrillic, Katakana, Han ...):
+# reported as possible names, as the run would not keep them either.
+_FOREIGN_WORD = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]+")
+
+
+def foreign_words(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), "PERSON", FILE_NAME_MIN_SCORE, "verify:script") for m in _FOREIGN_WORD.finditer(text)]
 
 
 def _local(tag) -> str:
@@ -362,7 +369,14 @@ def verify(folder: Path, redactor, patterns: Sequence[re.Pattern] = PLACEHOLDERS
     for (report, n, masked, regions), spans in zip(texts, detected):
         if n < 0:
             spans = [s for s in spans if s.score >= FILE_NAME_MIN_SCORE]
+            spans += [f for f in foreign_words(masked) if not any(s.start < f.end and f.start < s.end for s in spans)]
         for span in residuals(spans, regions, masked):
             report.findings.append(Finding(report.file, max(n, 0), span.start, span.end, span.label,
                                            round(span.score, 4), "file name" if n < 0 else "content"))
+    for n, report in enumerate(reports, 1):
+        if any(f.part == "file name" for f in report.findings):
+            # The path itself holds the finding: never printed; the listing number finds the file.
+            report.file = f"(file {n} of {len(reports)} checked; name withheld: it may hold an identifier)"
+            report.findings = [Finding(report.file, f.segment, f.start, f.end, f.label, f.score, f.part)
+                               for f in report.findings]
     return VerifyReport(reports, problems, policy)
