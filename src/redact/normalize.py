@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from array import array
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,9 +46,6 @@ INVISIBLE = frozenset(
 _INVISIBLE_CLASS = "".join(sorted(INVISIBLE))
 # An HTML character reference: numeric, hex, or named (html.unescape decides which names exist).
 _ENTITY = r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
-# Anything that can make the view differ from the text: a reference, an invisible character, or
-# any non-ASCII character (NFKC only ever changes non-ASCII text).
-_DIRTY = re.compile(rf"{_ENTITY}|[^\x00-\x7f]")
 _ENTITY_RE = re.compile(_ENTITY)
 
 
@@ -58,8 +56,8 @@ class NormalView:
 
     original: str
     text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    starts: array | None = None   # array("q"): 8 bytes per character of the view
+    ends: array | None = None
 
     @property
     def identity(self) -> bool:
@@ -100,36 +98,24 @@ def _is_cluster_start(char: str) -> bool:
     return unicodedata.combining(char) == 0 and not ("\u1160" <= char <= "\u11ff")
 
 
-def _pieces(text: str) -> list[tuple[str, int, int]]:
-    """(characters, original start, original end): references decoded, invisibles removed.
-    A reference that decodes to several characters yields each with the whole reference's range."""
+def _pieces(text: str, base: int) -> list[tuple[str, int, int]]:
+    """(character, original start, original end) for a dirty region starting at `base`:
+    references decoded, invisibles removed. A reference that decodes to several characters yields
+    each with the whole reference's range."""
     out: list[tuple[str, int, int]] = []
     pos = 0
-    for match in _DIRTY.finditer(text):
-        for i in range(pos, match.start()):
-            out.append((text[i], i, i + 1))
-        raw = match.group()
-        decoded = html.unescape(raw) if raw.startswith("&") else raw
-        for char in decoded:
-            if char not in INVISIBLE:
-                out.append((char, match.start(), match.end()))
+    for match in _ENTITY_RE.finditer(text):
+        out.extend((text[i], base + i, base + i + 1) for i in range(pos, match.start()) if text[i] not in INVISIBLE)
+        decoded = html.unescape(match.group())
+        out.extend((c, base + match.start(), base + match.end()) for c in decoded if c not in INVISIBLE)
         pos = match.end()
-    for i in range(pos, len(text)):
-        out.append((text[i], i, i + 1))
+    out.extend((text[i], base + i, base + i + 1) for i in range(pos, len(text)) if text[i] not in INVISIBLE)
     return out
 
 
-def normal_view(text: str) -> NormalView:
-    """The detection view of `text` with its offset map (see the module docstring)."""
-    if not _DIRTY.search(text) or (text.isascii() and not _ENTITY_RE.search(text)):
-        return NormalView(text, text)
-    if not _ENTITY_RE.search(text) and not any(c in INVISIBLE for c in text) \
-            and unicodedata.is_normalized("NFKC", text):
-        return NormalView(text, text)
-    chars = _pieces(text)
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+def _normalise_region(chars: list[tuple[str, int, int]], out: list[str], starts: array, ends: array) -> None:
+    """NFKC one cluster (a starter and the marks after it) at a time, each output character
+    mapped to its cluster's original range."""
     i = 0
     while i < len(chars):
         j = i + 1
@@ -144,15 +130,45 @@ def normal_view(text: str) -> NormalView:
                 starts.append(s)
                 ends.append(e)
         else:
-            s, e = min(p[1] for p in chars[i:j]), max(p[2] for p in chars[i:j])
+            s, e = chars[i][1], max(p[2] for p in chars[i:j])
             out.append(normal)
             starts.extend([s] * len(normal))
             ends.extend([e] * len(normal))
         i = j
+
+
+# A stretch that may change: references and non-ASCII characters, adjacent ones together.
+_DIRTY_RUN = re.compile(rf"(?:{_ENTITY}|[^\x00-\x7f])+")
+
+
+def normal_view(text: str) -> NormalView:
+    """The detection view of `text` with its offset map (see the module docstring). Clean ASCII
+    stretches are copied in bulk; only references and non-ASCII runs are looked at closely."""
+    if text.isascii() and not _ENTITY_RE.search(text):
+        return NormalView(text, text)
+    if not _ENTITY_RE.search(text) and not any(c in INVISIBLE for c in text) \
+            and unicodedata.is_normalized("NFKC", text):
+        return NormalView(text, text)
+    out: list[str] = []
+    starts, ends = array("q"), array("q")
+    pos = 0
+    for match in _DIRTY_RUN.finditer(text):
+        start = match.start()
+        # A combining mark belongs with the character before it (NFD "e" + acute).
+        if start > pos and not _is_cluster_start(text[start]):
+            start -= 1
+        out.append(text[pos:start])
+        starts.extend(range(pos, start))
+        ends.extend(range(pos + 1, start + 1))
+        _normalise_region(_pieces(text[start:match.end()], start), out, starts, ends)
+        pos = match.end()
+    out.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
     view = "".join(out)
     if view == text:
         return NormalView(text, text)
-    return NormalView(text, view, tuple(starts), tuple(ends))
+    return NormalView(text, view, starts, ends)
 
 
 def normal_text(text: str) -> str:
