@@ -6,7 +6,8 @@ count, the largest value an attacker can prove for it from everything published 
 The attacker sees the published cells and margins, knows every blank is a non-negative count
 and that zeros are published (so a blank the rule chose is at least 1), but not which blanks are
 small: published outputs only ever say "suppressed". That bound is a linear program
-(`AttackBounds`, solved by SciPy's HiGHS); cheap rules run first and the program decides.
+(`AttackModel` built once per table, `AttackBounds` per pattern of blanks, solved by SciPy's HiGHS);
+cheap rules run first and the program decides.
 """
 
 from __future__ import annotations
@@ -49,49 +50,71 @@ class Measure:
     additive: bool = True
 
 
-class AttackBounds:
-    """The tightest bounds an attacker can prove for each blank: maximise (or minimise) it over
-    every set of non-negative tables that match the published cells, add up along `lines`, and
-    respect `links` ((small, big): measure small never exceeds measure big in any cell, as
-    distinct participants never exceed documents)."""
+class AttackModel:
+    """The attacker's linear program for tables whose values are fixed and whose blanks vary.
+
+    Every cell of every measure is a variable; rows say that counts add up along `lines`, that
+    distinct counts only bound each other along them, and `links` ((small, big): measure small
+    never exceeds measure big in any cell, as distinct participants never exceed documents).
+    Built once (sparse); `bounds` then splits it into blanks and known cells for one pattern."""
 
     def __init__(self, measures: dict[str, Measure], lines: list[list[Cell]],
                  links: Iterable[tuple[str, str]] = ()) -> None:
         import numpy as np
+        from scipy.sparse import csr_array
 
-        self.variables = [(name, c) for name, m in measures.items() for c in sorted(m.hidden)]
+        self.variables = [(name, c) for name, m in measures.items() for c in sorted(m.values)]
         self.index = {v: n for n, v in enumerate(self.variables)}
-        equal, at_most = [], []  # (coefficients, constant): sum(a * x) == / <= constant
-
-        def constraint(into: list, coefficients: dict[tuple[str, Cell], float]) -> None:
-            row, constant = np.zeros(len(self.variables)), 0.0
-            for (name, c), a in coefficients.items():
-                if (name, c) in self.index:
-                    row[self.index[(name, c)]] += a
-                else:
-                    constant -= a * measures[name].values[c]
-            if row.any():
-                into.append((row, constant))
-
+        self.value = np.array([measures[name].values[c] for name, c in self.variables], dtype=float)
+        equal: list[dict[int, float]] = []  # each row: sum(a * x) == 0 (counts add up)
+        at_most: list[dict[int, float]] = []  # each row: sum(a * x) <= 0
         for name, m in measures.items():
-            if not m.hidden:
-                continue
             for line in lines:
-                parts, total = line[:-1], line[-1]
+                parts, total = [self.index[(name, c)] for c in line[:-1]], self.index[(name, line[-1])]
                 if m.additive:
-                    constraint(equal, {(name, c): 1.0 for c in parts} | {(name, total): -1.0})
+                    equal.append(dict.fromkeys(parts, 1.0) | {total: -1.0})
                 else:
-                    constraint(at_most, {(name, c): -1.0 for c in parts} | {(name, total): 1.0})
-                    for c in parts:
-                        constraint(at_most, {(name, c): 1.0, (name, total): -1.0})
+                    at_most.append(dict.fromkeys(parts, -1.0) | {total: 1.0})
+                    at_most += [{part: 1.0, total: -1.0} for part in parts]
         for small, big in links:
-            for c in measures[small].values:
-                constraint(at_most, {(small, c): 1.0, (big, c): -1.0})
-        self.a_eq = np.array([r for r, _ in equal]) if equal else None
-        self.b_eq = np.array([b for _, b in equal]) if equal else None
-        self.a_ub = np.array([r for r, _ in at_most]) if at_most else None
-        self.b_ub = np.array([b for _, b in at_most]) if at_most else None
-        self.bounds = [(measures[name].floor.get(c, 0), None) for name, c in self.variables]
+            at_most += [{self.index[(small, c)]: 1.0, self.index[(big, c)]: -1.0} for c in measures[small].values]
+
+        def matrix(rows: list[dict[int, float]]):
+            entries = [(r, col, a) for r, row in enumerate(rows) for col, a in row.items()]
+            data, ii, jj = [e[2] for e in entries], [e[0] for e in entries], [e[1] for e in entries]
+            return csr_array((data, (ii, jj)), shape=(len(rows), len(self.variables))).tocsc() if rows else None
+
+        self.equal, self.at_most = matrix(equal), matrix(at_most)
+
+    def bounds(self, measures: dict[str, Measure]) -> AttackBounds:
+        """The program for the blanks (and their floors) of `measures`; values as at build time."""
+        return AttackBounds(self, [(name, c) for name, m in measures.items() for c in sorted(m.hidden)],
+                            {(name, c): f for name, m in measures.items() for c, f in m.floor.items()})
+
+
+class AttackBounds:
+    """The tightest bounds an attacker can prove for each blank: maximise (or minimise) it over
+    every set of non-negative tables that match the published cells and obey the model's rows."""
+
+    def __init__(self, model: AttackModel, hidden: Sequence[tuple[str, Cell]],
+                 floor: dict[tuple[str, Cell], int]) -> None:
+        import numpy as np
+
+        self.variables, self.floors = list(hidden), dict(floor)
+        self.index = {v: n for n, v in enumerate(self.variables)}
+        blank = np.zeros(len(model.variables), dtype=bool)
+        columns = [model.index[v] for v in self.variables]
+        blank[columns] = True
+        known = np.where(blank, 0.0, model.value)
+
+        def split(matrix):
+            if matrix is None:
+                return None, None
+            return matrix[:, columns], -(matrix @ known)
+
+        self.a_eq, self.b_eq = split(model.equal)
+        self.a_ub, self.b_ub = split(model.at_most)
+        self.bounds = [(self.floors.get(v, 0), None) for v in self.variables]
 
     def _solve(self, target: tuple[str, Cell], sign: float) -> float:
         import numpy as np
@@ -209,8 +232,16 @@ def close_intervals(statuses: dict[str, dict[Cell, str]], values: dict[str, dict
         for c in line:
             cell_lines.setdefault(c, set()).add(n)
 
+    model = AttackModel(measures(), lines, links)
+    programs: dict[frozenset, AttackBounds] = {}  # per pattern of blanks: targets share one
+
     def upper(target: tuple[str, Cell]) -> float:
-        return AttackBounds(measures(), lines, links).upper(target)
+        now = measures()
+        pattern = frozenset((name, c) for name, m in now.items() for c in m.hidden)
+        if pattern not in programs:
+            programs.clear()
+            programs[pattern] = model.bounds(now)
+        return programs[pattern].upper(target)
 
     def hide(name: str, c: Cell, how: str = COMPLEMENTARY) -> list[tuple[str, Cell]]:
         changed = []
