@@ -18,8 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from redact.atomic import (OutputError, OutputLock, atomic_write, describe, make_private_dirs,
-                           remove_stale_temp_files)
+from redact.atomic import OutputError, OutputLock, atomic_write, describe, make_private_dirs, remove_stale_temp_files
 from redact.errors import ConfigError
 from redact.resume import Journal, config_hash
 from redact.worker import DEFAULT_MAX_BYTES, Input, Outcome, RunOptions, process_batch, process_shared, share
@@ -276,15 +275,15 @@ def _run_locked(items: list[Input], options: RunOptions, journal: Journal,
     from redact.stats import StatsBuilder
 
     key_entries: dict = {}
-    stopped: str | None = None
+    failures: list[str] = []  # why the output folder failed; the engine starts no batch after one
     kept: Counter = Counter()
     try:
-        for item, outcome in _engine(options)(items, options, lambda: stopped is not None):
+        for item, outcome in _engine(options)(items, options, lambda: bool(failures)):
             if outcome.kept:
                 journal.keep(item.ordinal, outcome.manifest)
                 kept[outcome.manifest.get("status")] += 1
             elif outcome.fatal:
-                stopped = stopped or outcome.fatal
+                failures.append(outcome.fatal)
                 continue  # not written, not listed: redone by --resume
             else:
                 status = outcome.manifest["status"]
@@ -296,7 +295,7 @@ def _run_locked(items: list[Input], options: RunOptions, journal: Journal,
                     # A complete output with no line would be an output the manifest misses.
                     if status == "ok":
                         (options.out / outcome.manifest["output"]).unlink(missing_ok=True)
-                    stopped = stopped or describe(exc)
+                    failures.append(describe(exc))
                     continue
                 # Column names only, never values; the input path as the user typed it, on
                 # their own screen (stderr), never in a file.
@@ -311,10 +310,10 @@ def _run_locked(items: list[Input], options: RunOptions, journal: Journal,
     try:
         lines = journal.finish()
     except OSError as exc:
-        stopped = stopped or describe(exc)  # the appended journal stays: every line in it is true
+        failures.append(describe(exc))  # the appended journal stays: every line in it is true
         lines = []
-    if stopped:
-        raise RunStopped(f"run stopped: the output folder {options.out} failed ({stopped}); "
+    if failures:
+        raise RunStopped(f"run stopped: the output folder {options.out} failed ({failures[0]}); "
                          f"{len(journal.lines)} of {len(items)} documents are in the manifest")
     # Stats over the whole manifest, so a resumed run publishes the same numbers as one pass.
     stats = StatsBuilder()

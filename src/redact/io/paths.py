@@ -59,7 +59,7 @@ def _script(word: str) -> str:
     return unicodedata.name(letter, "UNKNOWN").split(" ")[0] if letter else "UNKNOWN"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _names(script: str) -> frozenset[str]:
     """Lower-cased first and last names of the script's Faker locales."""
     found: set[str] = set()
