@@ -57,12 +57,15 @@ def _td(cell: dict[str, Any] | None, total: bool) -> str:
 
 def _caption(release: dict[str, Any], cells: list[dict[str, Any]], measure: str) -> str:
     """What was suppressed in this table and why, in a sentence."""
-    k = release["suppression"]["k"]
-    blank = sum(c[STATUS] == SUPPRESSED for c in cells)
+    return _suppressed_note(release["suppression"]["k"], sum(c[STATUS] == SUPPRESSED for c in cells), len(cells),
+                            measure)
+
+
+def _suppressed_note(k: int, blank: int, cells: int, measure: str) -> str:
     if not blank:
-        return f"Nothing suppressed: every cell is 0 or at least {k}."
-    why = (f"{blank} of {len(cells)} cells suppressed (&ndash;): counts from 1 to {k - 1}, "
-           "and cells that would reveal them")
+        return f"Nothing suppressed: every value is 0 or at least {k}."
+    why = (f"{blank} of {cells} values suppressed (&ndash;): counts from 1 to {k - 1}, "
+           "and values that would reveal them")
     return why + (", or whose document count is suppressed." if measure != "documents" else ".")
 
 
@@ -99,14 +102,16 @@ def _grid(release: dict[str, Any], measure: str, heading: str) -> str:
             f"</caption><tr><th scope=col>{corner}</th>{head}</tr>{''.join(body)}</table></div>")
 
 
-def _chart(chart_id: str, title: str, points: list[tuple[str, int | None]], caption: str) -> str:
+def _chart(chart_id: str, title: str, points: list[tuple[str, int | None]], caption: str, k: int,
+           measure: str = "documents") -> str:
     """A chart, a caption, and its data as a table (the text alternative that needs no SVG)."""
     labels, values = [p for p, _ in points], [v for _, v in points]
+    note = _suppressed_note(k, sum(v is None for v in values), len(values), measure)
     rows = "".join(f"<tr><th scope=row>{escape(label)}</th><td{' class=s' if v is None else ''}>"
                    f"{'&ndash;<span class=sr> suppressed</span>' if v is None else f'{v:,}'}</td></tr>"
                    for label, v in points)
     return (f"<figure>{bar_chart(chart_id, labels, values, title)}<figcaption>{caption}</figcaption></figure>"
-            f"<details><summary>Data for this chart</summary><table><caption>{escape(title)}</caption>"
+            f"<details><summary>Data for this chart</summary><table><caption>{escape(title)}. {note}</caption>"
             f"<tr><th scope=col>group</th><th scope=col>value</th></tr>{rows}</table></details>")
 
 
@@ -147,7 +152,8 @@ def _identifiers(release: dict[str, Any]) -> str:
                 "(use <code>--detect</code> with <code>--text-column</code>, or a run folder).</p>")
     return "<h2>Identifiers found by type</h2>" + _chart(
         "identifiers", "Identifiers found in the free text, by type, all groups", sorted(totals),
-        "Identifiers the detector found (and the export replaces). A type whose count is suppressed is marked s.")
+        "Identifiers the detector found (and the export replaces). A type whose count is suppressed is marked s.",
+        release["suppression"]["k"], "identifiers")
 
 
 def _privacy(release: dict[str, Any]) -> str:
@@ -184,14 +190,14 @@ def render(release: dict[str, Any], time_column: str | None = None, title: str =
         sections.append("<h2>Documents over time</h2>" + _chart(
             "over-time", f"Documents per {time_column}", _margin(release, "documents", time_column),
             f"Documents per {escape(time_column)}, all groups together. A suppressed period is drawn as a "
-            "dashed outline marked s."))
+            "dashed outline marked s.", release["suppression"]["k"]))
     group_columns = [b for b in by if b != time_column]
     points = _margin(release, "documents", group_columns[0]) if group_columns else []
     if len(points) > 1:
         column = group_columns[0]
         sections.append(f"<h2>Documents by {escape(column)}</h2>" + _chart(
             "by-group", f"Documents per {column}", points,
-            f"Documents per {escape(column)}, all periods together."))
+            f"Documents per {escape(column)}, all periods together.", release["suppression"]["k"]))
     sections += [
         _groups(release),
         f"<h2>Tables</h2><p>Grouped by {escape(', '.join(by) or 'nothing')}. Every count from 1 to "
