@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,20 +79,11 @@ def decrypt(blob: bytes, secret: bytes) -> Entries:
 
 def write_key(path: Path, entries: Entries, secret: bytes | None) -> None:
     """Encrypt and write atomically, owner-only."""
+    from redact.atomic import atomic_write
+
     if not secret:
         raise ConfigError("--key-file needs a secret", hint="set REDACT_SECRET or pass --secret-file")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".key")  # created 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(encrypt(entries, secret))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(Path(path), encrypt(entries, secret))
 
 
 def read_key(path: Path, secret: bytes | None) -> Entries:
