@@ -250,8 +250,7 @@ def run(inputs: list[Path], options: RunOptions,
     items = discover(inputs)
     if not options.roots:
         options.roots = tuple(Path(p).resolve() for p in inputs)
-    if not options.config_digest:
-        options.config_digest = config_hash(options)
+    options.config_digest = config_hash(options)  # recomputed: the options may have changed since
     try:
         make_private_dirs(options.out)
     except OSError as exc:
