@@ -99,7 +99,8 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
         spec = Prepare(by=by, text_columns=text_columns, date_column=date_column, grain=grain,
                        participant_column=participant_column, k=k,
                        secret=read_secret(secret_file) if participant_column else None)
-        spec.detect = (lambda texts: ()) if run_detection else None  # checked before the model loads
+        if run_detection and not text_columns:  # before the model loads
+            raise click.UsageError("--detect needs at least one --text-column")
         check_columns(list(frame.columns), spec)
         if run_detection:
             from redact.api import Redactor
