@@ -200,13 +200,14 @@ def render(release: dict[str, Any], time_column: str | None = None, title: str =
             f"Documents per {escape(column)}, all periods together.", release["suppression"]["k"]))
     sections += [
         _groups(release),
-        f"<h2>Tables</h2><p>Grouped by {escape(', '.join(by) or 'nothing')}. Every count from 1 to "
+        f"<h2>Tables</h2><p>Grouped by {escape(', '.join(by) or 'nothing (totals only)')}. Every count from 1 to "
         f"{release['suppression']['k'] - 1} is hidden; participant names and ids never appear in this report.</p>",
         f"<ul>{measures}</ul>",
     ]
     for measure in ("documents", "participants", "words"):
         if measure in release["measures"]:
-            sections.append(_grid(release, measure, f"{LABELS[measure]} by {', '.join(by) or 'nothing'}"))
+            heading = f"{LABELS[measure]} by {', '.join(by)}" if by else f"{LABELS[measure]}, in total"
+            sections.append(_grid(release, measure, heading))
     sections += [_identifiers(release), _privacy(release)]
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
             # No script, no fetch: the policy forbids both even if a label were to smuggle markup in.
