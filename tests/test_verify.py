@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,36 @@ def test_mask_keeps_offsets_and_drops_own_placeholders():
 def test_verify_help(cli):
     result = cli(["verify", "--help"])
     assert result.exit_code == 0 and "never the text found" in result.output
+
+
+def test_quiet_prints_only_the_summary(export, cli, tmp_path):
+    planted = tmp_path / "quiet"
+    shutil.copytree(export, planted)
+    line = json.loads((planted / "manifest.jsonl").read_text().splitlines()[0])
+    target = planted / line["output"]
+    target.write_text(target.read_text() + f"\nFollow-up call with Dr. {PLANTED} about the plan.\n")
+    result = cli(["verify", planted, "-q"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("redact verify:") and "NOT clean" in lines[0]
+
+
+def test_every_part_of_office_files_and_parquet_is_read(tmp_path):
+    """verify's readers see metadata and hidden parts, not just the body."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from hostile.build import docx_comments, docx_core_properties, parquet_metadata, xlsx_hidden_parts
+
+    from redact.verify import parquet_texts, zip_texts
+
+    comments = " ".join(zip_texts(docx_comments(), "DOCX"))
+    assert "Ottoline Braithwaite" in comments and "Ferdinand Quarrington" in comments
+    assert "Augustina Pemberton" in " ".join(zip_texts(docx_core_properties(), "DOCX"))
+    book = " ".join(zip_texts(xlsx_hidden_parts(), "XLSX"))
+    for value in ("Marigold Asante", "Imogen Farraday", "Ezekiel Montgomery", "Winifred Ashdown", "Horatio Blackwood"):
+        assert value in book
+    path = tmp_path / "t.parquet"
+    path.write_bytes(parquet_metadata())
+    texts = " ".join(parquet_texts(path))
+    assert "Sebastian Oyelowo" in texts and "Genevieve Saltonstall" in texts and "555-0177" in texts

@@ -175,7 +175,8 @@ _FOREIGN_WORD = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]+")
 
 
 def foreign_words(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "PERSON", FILE_NAME_MIN_SCORE, "verify:script") for m in _FOREIGN_WORD.finditer(text)]
+    return [Span(m.start(), m.end(), "PERSON", FILE_NAME_MIN_SCORE, "verify:script")
+            for m in _FOREIGN_WORD.finditer(text)]
 
 
 def _local(tag) -> str:

@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,8 @@ def _patch(data: bytes, edits: dict[str, Callable[[str], str]] | None = None,
 def _with_part(data: bytes, name: str, xml: str, content_type: str, rel_type: str,
                rels: str = "word/_rels/document.xml.rels", target: str | None = None) -> bytes:
     override = f'<Override PartName="/{name}" ContentType="{content_type}"/>'
-    rel = f'<Relationship Id="rIdHostile{abs(hash(name)) % 10000}" Type="{rel_type}" Target="{target or name.split("/")[-1]}"/>'
+    rel_id = f"rIdHostile{zlib.crc32(name.encode()) % 10000}"   # stable: the same bytes on every build
+    rel = f'<Relationship Id="{rel_id}" Type="{rel_type}" Target="{target or name.split("/")[-1]}"/>'
     return _patch(data, {
         "[Content_Types].xml": lambda s: s.replace("</Types>", override + "</Types>"),
         rels: lambda s: s.replace("</Relationships>", rel + "</Relationships>"),
@@ -81,7 +83,8 @@ def _notes(kind: str, text: str) -> str:
     tag = kind[:-1]   # footnotes -> footnote
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind} {W_NS}>'
             f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
-            f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
+            f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+            f'</w:{tag}>'
             f'<w:{tag} w:id="1"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:{tag}></w:{kind}>')
 
 
@@ -335,8 +338,10 @@ def parquet_metadata() -> bytes:
 
     frame = pd.DataFrame({"session": [1, 2, 3], "Sebastian Oyelowo": ["present", "absent", "present"],
                           "minutes": [30.5, 45.0, 12.25]})
-    frame.attrs = {"owner": "Genevieve Saltonstall", "phone": "555-0177"}
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    frame.attrs = {"owner": "Genevieve Saltonstall", "phone": "555-0177"}   # pandas stores these too
+    written = io.BytesIO()
+    frame.to_parquet(written, index=False)
+    table = pq.read_table(io.BytesIO(written.getvalue()))
     metadata = dict(table.schema.metadata or {})
     metadata[b"collected_by"] = b"Genevieve Saltonstall"
     fields = [f.with_metadata({b"note": b"Ask Genevieve Saltonstall"}) if f.name == "minutes" else f
@@ -350,23 +355,23 @@ def parquet_metadata() -> bytes:
 # --- Captions -------------------------------------------------------------------------------------
 
 def vtt_metadata() -> bytes:
-    return ("WEBVTT - Session with Marcellus Vanderhoeven\n"
-            "Kind: captions\n"
-            "Author: Araminta Fairbanks\n\n"
-            "STYLE\n::cue(.Wilhelmsen) { color: yellow }\n\n"
-            "REGION\nid:Beatrix_Okoro width:40% lines:3\n\n"
-            "Tobias-Lindgren-intro\n"
-            "00:00:01.000 --> 00:00:04.000 region:Beatrix_Okoro align:start\n"
-            "<c.Wilhelmsen>Welcome back, everyone.</c>\n\n"
-            "00:00:05.000 --> 00:00:07.000\n"
-            "<v.loud Staff>Let's start.</v>\n").encode()
+    return (b"WEBVTT - Session with Marcellus Vanderhoeven\n"
+            b"Kind: captions\n"
+            b"Author: Araminta Fairbanks\n\n"
+            b"STYLE\n::cue(.Wilhelmsen) { color: yellow }\n\n"
+            b"REGION\nid:Beatrix_Okoro width:40% lines:3\n\n"
+            b"Tobias-Lindgren-intro\n"
+            b"00:00:01.000 --> 00:00:04.000 region:Beatrix_Okoro align:start\n"
+            b"<c.Wilhelmsen>Welcome back, everyone.</c>\n\n"
+            b"00:00:05.000 --> 00:00:07.000\n"
+            b"<v.loud Staff>Let's start.</v>\n")
 
 
 def srt_tag_attributes() -> bytes:
-    return ("1\n00:00:01,000 --> 00:00:03,000\n"
-            '<font face="Cressida Holmqvist" color="#ff0000">Welcome back.</font>\n\n'
-            "2\n00:00:04,000 --> 00:00:06,000\n"
-            "Thanks, <b>Darnell</b> <i>Washington</i>, for coming.\n").encode()
+    return (b"1\n00:00:01,000 --> 00:00:03,000\n"
+            b'<font face="Cressida Holmqvist" color="#ff0000">Welcome back.</font>\n\n'
+            b"2\n00:00:04,000 --> 00:00:06,000\n"
+            b"Thanks, <b>Darnell</b> <i>Washington</i>, for coming.\n")
 
 
 # --- Characters -----------------------------------------------------------------------------------

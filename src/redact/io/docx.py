@@ -52,8 +52,8 @@ def w(tag: str) -> str:
 STORY = re.compile(r"^word/(?:glossary/)?(?:document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 CUSTOM_DATA = re.compile(r"^customXml/item\d+\.xml$")
 # Members that hold no text we can check: the document is quarantined rather than written.
-UNCHECKABLE = re.compile(r"(?:^|/)(?:embeddings|activeX)/|vbaProject|\.(?:bin|mht|mhtml|htm|html|rtf|docx?|xlsx?|pptx?)$",
-                         re.IGNORECASE)
+UNCHECKABLE = re.compile(r"(?:^|/)(?:embeddings|activeX)/|vbaProject|"
+                         r"\.(?:bin|mht|mhtml|htm|html|rtf|docx?|xlsx?|pptx?)$", re.IGNORECASE)
 REVIEWER = "Reviewer"
 # Tracked-change elements removed with their content (deleted text, old formatting, move ranges).
 REMOVE_REVISIONS = ("del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange",

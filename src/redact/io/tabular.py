@@ -253,7 +253,7 @@ def _rebuild(value: Any, redacted: Iterator[str]) -> Any:
     """`value` with its leaves (as listed by _leaves) replaced from `redacted`, types kept."""
     if isinstance(value, dict):
         out = {}
-        for k, v in value.items():
+        for v in value.values():
             key = next(redacted)
             out[key] = _rebuild(v, redacted)
         return out
