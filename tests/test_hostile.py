@@ -466,3 +466,22 @@ def test_xlsx_output_is_a_plain_visible_workbook(hiding_places):
 
     core = zipfile.ZipFile(_output(hiding_places, "xlsx_hidden_parts.xlsx")).read("docProps/core.xml").decode()
     assert "creator>" not in core   # openpyxl would otherwise sign it
+
+
+def test_pictures_lose_metadata_keep_pixels(hiding_places):
+    import io as _io
+    import zipfile
+
+    from PIL import Image
+
+    from redact.io.images import metadata_texts
+
+    archive = zipfile.ZipFile(_output(hiding_places, "docx_picture_metadata.docx"))
+    pictures = [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert len(pictures) == 2 and all(n.rsplit("/", 1)[1].startswith("part") for n in pictures)
+    for name in pictures:
+        data = archive.read(name)
+        assert metadata_texts(name, data) == []
+        with Image.open(_io.BytesIO(data)) as picture:
+            picture.load()   # the pixels are intact
+            assert not picture.getexif()

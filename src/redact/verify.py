@@ -201,6 +201,7 @@ def zip_texts(data: bytes, kind: str) -> list[str]:
     (deleted text and field codes included), every other text node, every attribute that holds
     text or a person, and the names of members an office file does not always have."""
     from redact.io.archive import open_checked, parse_xml, read_member
+    from redact.io.images import metadata_texts
 
     archive = open_checked(data, kind)
     out: list[str] = []
@@ -209,6 +210,7 @@ def zip_texts(data: bytes, kind: str) -> list[str]:
         if not (_STANDARD_MEMBER.fullmatch(base) or base.endswith(".rels")):
             out.append(re.sub(r"[/_]", " ", info.filename))
         if not info.filename.endswith((".xml", ".rels", ".vml")):
+            out += metadata_texts(info.filename, read_member(archive, info, kind))   # EXIF, PNG text
             continue
         root = parse_xml(read_member(archive, info, kind), kind)
         for el in root.iter():

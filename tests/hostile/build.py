@@ -52,9 +52,9 @@ def _docx(edit: Callable | None = None) -> bytes:
 
 
 def _patch(data: bytes, edits: dict[str, Callable[[str], str]] | None = None,
-           add: dict[str, bytes] | None = None) -> bytes:
-    """A copy of a zip with members edited (as text) or added."""
-    edits, add = edits or {}, add or {}
+           add: dict[str, bytes] | None = None, rename: dict[str, str] | None = None) -> bytes:
+    """A copy of a zip with members edited (as text), renamed or added."""
+    edits, add, rename = edits or {}, add or {}, rename or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
@@ -62,7 +62,7 @@ def _patch(data: bytes, edits: dict[str, Callable[[str], str]] | None = None,
             member = source.read(info)
             if info.filename in edits:
                 member = edits[info.filename](member.decode("utf-8")).encode("utf-8")
-            out.writestr(info.filename, member)
+            out.writestr(rename.get(info.filename, info.filename), member)
         for name, member in add.items():
             out.writestr(name, member)
     return buffer.getvalue()
@@ -157,12 +157,48 @@ def docx_custom_properties() -> bytes:
                       f"{REL_NS}/custom-properties", rels="_rels/.rels", target="docProps/custom.xml")
 
 
-def _png() -> bytes:
+def _png(width: int = 4, height: int = 4) -> bytes:
+    """A small orange PNG, written by hand (signature, IHDR, IDAT, IEND)."""
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + bytes((200, 120, 40)) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def _png_with_text() -> bytes:
+    from redact.io.images import png_text_chunk
+
+    png = _png()
+    # A text chunk before IEND, as editors write "Author" and "Description".
+    return png[:-12] + png_text_chunk("Author", "Lucinda Harrowgate") + png[-12:]
+
+
+def _jpeg_with_exif() -> bytes:
     from PIL import Image
 
+    exif = Image.Exif()
+    exif[0x013B] = "Lucinda Harrowgate"          # Artist
+    exif[0x010E] = "Picnic with Lucinda Harrowgate"   # ImageDescription
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 120, 40)).save(buffer, format="PNG")
+    Image.new("RGB", (8, 8), (40, 120, 200)).save(buffer, format="JPEG", exif=exif.tobytes())
     return buffer.getvalue()
+
+
+def docx_picture_metadata() -> bytes:
+    def edit(document):
+        document.add_picture(io.BytesIO(_png_with_text()))
+        document.add_picture(io.BytesIO(_jpeg_with_exif()))
+    data = _docx(edit)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    png = next(n for n in names if n.endswith(".png"))
+    new = "word/media/Lucinda_Harrowgate.png"
+    return _patch(data, {"word/_rels/document.xml.rels": lambda s: s.replace(png[len("word/"):], new[len("word/"):])},
+                  rename={png: new})
 
 
 def docx_alt_text() -> bytes:
@@ -399,6 +435,8 @@ CASES = [
     Case("docx_custom_properties", ".docx", "docProps/custom.xml", ("Thaddeus", "Brightwater"),
          build=docx_custom_properties),
     Case("docx_alt_text", ".docx", "image alt text, title and name", ("Seraphina", "Lindqvist"), build=docx_alt_text),
+    Case("docx_picture_metadata", ".docx", "picture EXIF / PNG text metadata and member file name",
+         ("Lucinda", "Harrowgate"), build=docx_picture_metadata),
     Case("docx_field_code", ".docx", "field code (HYPERLINK mailto with subject)",
          ("ignatius.fairweather", "Ignatius", "Fairweather"), build=docx_field_code),
     Case("docx_people", ".docx", "people.xml (reviewer names, accounts)", ("Octavia", "Rutherford"),

@@ -20,6 +20,8 @@ Rules, part by part (README, "Privacy guarantees and limits", lists them too):
 - docProps/core.xml is emptied; docProps/app.xml keeps only counts (no Company, Manager, titles
   of parts, template or hyperlink base); docProps/custom.xml loses every property; custom XML data
   items lose their content; the thumbnail (a picture of page one) is dropped.
+- Pictures keep their pixels but lose their metadata (EXIF, XMP, IPTC, comments, PNG text
+  chunks), and every member that is not XML (pictures, fonts) gets a neutral name ("partN.png").
 - Any other XML part (charts, SmartArt data, styles, settings): each text node is detected.
 - Embedded objects, ActiveX, macros and alternative-format chunks cannot be checked: the
   document is quarantined. So is a part with a DTD or an undefined entity, malformed XML, or a
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from redact.errors import InputError
 from redact.io.archive import open_checked, parse_xml, read_member
+from redact.io.images import strip_metadata
 
 KIND = "DOCX document"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,7 +73,7 @@ UNWRAP = ("ins", "moveTo", "hyperlink", "fldSimple", "smartTag", "customXml")
 # Attributes that name or date a person, wherever they occur.
 PERSON_ATTRS = {"author": REVIEWER, "initials": None, "date": None, "dateUtc": None, "userId": None,
                 "providerId": None, "ed": None, "edGrp": None}
-ALT_ATTRS = ("descr", "title", "alt")
+ALT_ATTRS = ("descr", "title", "alt", "string")   # string: a VML watermark's text
 APP_KEEP = {"Application", "AppVersion", "DocSecurity", "Pages", "Words", "Characters", "Lines", "Paragraphs",
             "CharactersWithSpaces", "ScaleCrop", "LinksUpToDate", "SharedDoc", "HyperlinksChanged", "TotalTime"}
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -190,6 +193,8 @@ class ParsedDocx:
     members: list                      # ZipInfo in archive order
     parts: dict                        # name -> lxml root (every XML part, rewritten)
     dropped: set
+    binaries: dict                     # name -> bytes of other members (pictures without metadata)
+    renamed: dict                      # member name -> neutral name
     setters: list[Callable[[str], None]]
     segments: Sequence[str]
     encoding: str | None = None
@@ -212,8 +217,9 @@ class ParsedDocx:
                     data = etree.tostring(self.parts[info.filename], xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
                 else:
-                    data = read_member(self.archive, info, KIND)
-                out.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                    data = self.binaries[info.filename]
+                name = self.renamed.get(info.filename, info.filename)
+                out.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
 
@@ -269,14 +275,46 @@ def _app_properties(root) -> None:
             root.remove(child)
 
 
-def _relationships(root, parts: dict, dropped: set, name: str) -> None:
+def _target(base: str, target: str) -> str:
+    """The member a relationship target points to."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _relationships(root, dropped: set, renamed: dict, name: str) -> None:
     base = posixpath.dirname(posixpath.dirname(name))   # "word/_rels/x.rels" -> "word"
     for rel in list(root.iter(f"{{{REL}}}Relationship")):
+        target = rel.get("Target", "")
         if rel.get("Type") == THUMBNAIL:
-            dropped.add(posixpath.normpath(posixpath.join(base, rel.get("Target", "").lstrip("/"))))
+            dropped.add(_target(base, target))
             root.remove(rel)
         elif rel.get("TargetMode") == "External":
             rel.set("Target", "#")
+        elif _target(base, target) in renamed:
+            new = renamed[_target(base, target)]
+            rel.set("Target", "/" + new if target.startswith("/") else posixpath.relpath(new, base or "."))
+
+
+def _neutral_names(names: list[str]) -> dict[str, str]:
+    """A neutral name for every member that is not XML (pictures, fonts): a file name such as
+    "word/media/jsmith_at_the_picnic.jpg" is written as "word/media/part3.jpg"."""
+    renamed = {}
+    for n, name in enumerate(names, 1):
+        if name.endswith((".xml", ".rels")) or name.endswith("/"):
+            continue
+        folder, _, base = name.rpartition("/")
+        ext = base.rpartition(".")[2] if "." in base else ""
+        ext = f".{ext}" if ext.isalnum() and len(ext) <= 5 else ""
+        renamed[name] = f"{folder}/part{n}{ext}" if folder else f"part{n}{ext}"
+    return renamed
+
+
+def _content_types(root, renamed: dict) -> None:
+    for override in root:
+        part = override.get("PartName", "").lstrip("/")
+        if part in renamed:
+            override.set("PartName", "/" + renamed[part])
 
 
 @dataclass(frozen=True)
@@ -293,13 +331,16 @@ class DocxFormat:
         if any(UNCHECKABLE.search(n) for n in names):
             raise InputError(f"unsupported {KIND}: embedded objects, macros or alternative-format parts "
                              "cannot be checked")
-        parts, dropped = {}, set()
+        parts, dropped, binaries = {}, set(), {}
+        renamed = _neutral_names([i.filename for i in members])
         segments: list[str] = []
         setters: list[Callable[[str], None]] = []
         rels = []
         for info in members:
             name = info.filename
             if not (name.endswith(".xml") or name.endswith(".rels")):
+                if not info.is_dir():
+                    binaries[name] = strip_metadata(name, read_member(archive, info, KIND))
                 continue
             root = parse_xml(read_member(archive, info, KIND), KIND)
             parts[name] = root
@@ -318,8 +359,9 @@ class DocxFormat:
                 _strip_revisions(root)   # settings (document variables, mail merge), styles, charts
                 _text_nodes(root, segments, setters)
         for name, root in rels:
-            _relationships(root, parts, dropped, name)
-        return ParsedDocx(archive, members, parts, dropped, setters, segments)
+            _relationships(root, dropped, renamed, name)
+        _content_types(parts["[Content_Types].xml"], renamed)
+        return ParsedDocx(archive, members, parts, dropped, binaries, renamed, setters, segments)
 
 
 FORMAT = DocxFormat()
