@@ -394,6 +394,15 @@ def test_formulas_neutralised_numbers_kept(hiding_places):
     assert [row[2] for row in rows[1:]] == ["-12.5", "3.25", "7.0"]   # numbers: no quote, no [DATE_n]
 
 
+def test_xlsx_text_formula_neutralised(hiding_places):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(_output(hiding_places, "xlsx_formula.xlsx")).active
+    values = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values[2] == "'=cmd|' /C calc'!A0"
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+
+
 def test_keep_formulas_option_writes_them_back():
     import io as _io
 

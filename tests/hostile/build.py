@@ -330,6 +330,9 @@ def xlsx_formula() -> bytes:
         sheet.append(["session", "contact"])
         sheet.append([1, '=HYPERLINK("mailto:peregrine.ashworth@example.org","Peregrine Ashworth")'])
         sheet.append([2, "=1+1"])
+        sheet.append([3, "placeholder"])
+        sheet["B4"].value = "=cmd|' /C calc'!A0"
+        sheet["B4"].data_type = "s"   # a text cell that a spreadsheet would run once retyped
     return _xlsx(build)
 
 
