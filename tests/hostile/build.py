@@ -115,7 +115,7 @@ def docx_header_revisions() -> bytes:
     def edit(document):
         document.sections[0].header.paragraphs[0].text = "Group notes"
     revision = ('<w:ins w:id="91" w:author="Clementine Vasquez" w:date="2026-03-01T10:00:00Z"><w:r>'
-                '<w:t xml:space="preserve"> (draft)</w:t></w:r></w:ins>'
+                '<w:t xml:space="preserve"> and minutes</w:t></w:r></w:ins>'
                 '<w:del w:id="92" w:author="Clementine Vasquez" w:date="2026-03-01T10:00:00Z"><w:r>'
                 '<w:delText>for Rosalind Featherstone</w:delText></w:r></w:del></w:p>')
     data = _docx(edit)

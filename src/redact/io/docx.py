@@ -189,7 +189,6 @@ def _set_paragraph_text(p, elements, text: str) -> None:
 
 @dataclass
 class ParsedDocx:
-    archive: zipfile.ZipFile
     members: list                      # ZipInfo in archive order
     parts: dict                        # name -> lxml root (every XML part, rewritten)
     dropped: set
@@ -361,7 +360,8 @@ class DocxFormat:
         for name, root in rels:
             _relationships(root, dropped, renamed, name)
         _content_types(parts["[Content_Types].xml"], renamed)
-        return ParsedDocx(archive, members, parts, dropped, binaries, renamed, setters, segments)
+        archive.close()   # every member is read: the output is built from `parts` and `binaries`
+        return ParsedDocx(members, parts, dropped, binaries, renamed, setters, segments)
 
 
 FORMAT = DocxFormat()
