@@ -190,9 +190,11 @@ def test_deny_list_is_a_roster_the_next_run_can_use(tmp_path):
     deny = tmp_path / "deny.txt"
     assert add_to_deny_list(deny, "Zorba\n Quentin") and not add_to_deny_list(deny, "Zorba Quentin")
     add_to_deny_list(deny, "Varga, Hollis")
-    assert deny.read_text() == "Zorba Quentin\nVarga Hollis\n"
+    assert deny.read_text() == "phrase\nZorba Quentin\nVarga Hollis\n"
     assert stat.S_IMODE(os.stat(deny).st_mode) == 0o600
-    assert {"Zorba Quentin", "Zorba", "Quentin", "Hollis"} <= Roster.load(deny).variants
+    # Phrase-only: each entry matched whole, never word by word ("Quentin" alone is not listed).
+    roster = Roster.load(deny)
+    assert roster.phrases == {"Zorba Quentin", "Varga Hollis"} and not roster.variants
 
 
 # --- the server ---------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_review_page_end_to_end(page, cli, tmp_path, monkeypatch):
     assert cli(["certify", "--check", record_path, export]).exit_code == 0
 
     # The next run with the deny-list as its roster redacts the missed word everywhere.
-    assert (staff / "deny.txt").read_text() == word + "\n"
+    assert (staff / "deny.txt").read_text() == "phrase\n" + word + "\n"
     rerun = cli(["run", source, "--out", tmp_path / "export2", "--roster", staff / "deny.txt", "--quiet"])
     assert rerun.exit_code == 0, rerun.output
     outputs = " ".join(p.read_text() for p in (tmp_path / "export2").rglob("*.txt"))

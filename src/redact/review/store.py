@@ -2,8 +2,9 @@
 and resume. It holds the text a reviewer marked as missed, so it is staff-only (mode 0600) and is
 refused inside the export (or a source folder): it must never ship with the data.
 
-The deny-list is a plain list of missed text, one per line, in the `--roster` format, so the next
-`redact run --roster DENY_LIST` redacts every entry (as a name) wherever it occurs.
+The deny-list is a plain list of missed text, one per line under a `phrase` first line (the
+`--roster` format's phrase-only list), so the next `redact run --roster DENY_LIST` redacts every
+entry, matched whole, wherever it occurs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from redact.errors import ConfigError
+
+PHRASE_COLUMN = "phrase"   # = recognizers.roster.PHRASE_COLUMN (not imported: it loads Presidio)
 
 FORMAT = "redact-review"
 VERSION = 1
@@ -129,7 +132,9 @@ def add_to_deny_list(path: Path, text: str) -> bool:
         return False
     path = Path(path)
     existing = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    if entry in existing:
+    if existing[:1] != [PHRASE_COLUMN]:
+        existing = [PHRASE_COLUMN, *existing]   # phrase-only roster: entries matched whole, not word by word
+    if entry in existing[1:]:
         return False
     write_private(path, ("\n".join([*existing, entry]) + "\n").encode("utf-8"))
     return True
