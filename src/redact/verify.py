@@ -150,7 +150,8 @@ _TEXT_ATTRIBUTES = frozenset({"author", "initials", "descr", "title", "alt", "us
 # ... and on these elements only (elsewhere they are style names, ids and enums).
 _ELEMENT_ATTRIBUTES = {"docPr": {"name"}, "cNvPr": {"name"}, "alias": {"val"}, "tag": {"val"},
                        "docVar": {"name", "val"}, "bookmarkStart": {"name"}, "sheet": {"name"},
-                       "definedName": {"name"}, "property": {"name"}, "person": {"author"}}
+                       "definedName": {"name"}, "property": {"name"}, "person": {"author"},
+                       "textpath": {"string"}}
 # Member names an office package has anyway; any other member name is checked like text.
 _STANDARD_MEMBER = re.compile(
     r"(?:\[Content_Types\]|\.rels|[A-Za-z]+\d*(?:\.xml)?\.rels|document|styles|stylesWithEffects|settings|"

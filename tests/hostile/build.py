@@ -123,6 +123,17 @@ def docx_header_revisions() -> bytes:
     return _patch(data, {header: lambda s: s.replace("</w:p>", revision, 1)})
 
 
+def docx_watermark() -> bytes:
+    def edit(document):
+        document.sections[0].header.paragraphs[0].text = "Draft"
+    mark = ('<w:r><w:pict><v:shape id="PowerPlusWaterMarkObject1" type="#_x0000_t136" '
+            'style="position:absolute;width:400pt;height:100pt"><v:textpath string="Wendeline Marchetti"/>'
+            '</v:shape></w:pict></w:r></w:p>')
+    data = _docx(edit)
+    header = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if re.match(r"word/header\d*\.xml", n))
+    return _patch(data, {header: lambda s: s.replace("</w:p>", mark, 1)})
+
+
 def docx_core_properties() -> bytes:
     def edit(document):
         props = document.core_properties
@@ -431,6 +442,8 @@ CASES = [
     Case("docx_endnotes", ".docx", "Word endnote", ("Bartholomew", "Ekwueme"), build=docx_endnotes),
     Case("docx_header_revisions", ".docx", "tracked insertion/deletion and author in a header",
          ("Clementine", "Vasquez", "Rosalind", "Featherstone"), build=docx_header_revisions),
+    Case("docx_watermark", ".docx", "VML watermark text in a header", ("Wendeline", "Marchetti"),
+         build=docx_watermark),
     Case("docx_core_properties", ".docx", "docProps/core.xml (author, title, last modified by)",
          ("Augustina", "Pemberton", "Cornelius", "Oyelaran", "Evangeline", "Thistlewood"), build=docx_core_properties),
     Case("docx_app_properties", ".docx", "docProps/app.xml (Company, Manager)",
