@@ -203,17 +203,24 @@ def test_view_map_is_monotone_and_covers(text):
     if view.identity:
         assert view.text == text
         return
-    assert len(view.starts) == len(view.ends) == len(view.text)
-    assert all(0 <= s < e <= len(text) for s, e in zip(view.starts, view.ends))
-    assert list(view.starts) == sorted(view.starts) and list(view.ends) == sorted(view.ends)
+    ranges = [view.char_range(i) for i in range(len(view.text))]
+    starts, ends = [r[0] for r in ranges], [r[1] for r in ranges]
+    assert all(0 <= s < e <= len(text) for s, e in ranges)
+    assert starts == sorted(starts) and ends == sorted(ends)   # monotone
     # Every original character is covered by some view character, unless it is invisible.
     covered = set()
-    for s, e in zip(view.starts, view.ends):
+    for s, e in ranges:
         covered.update(range(s, e))
     assert all(text[i] in INVISIBLE for i in range(len(text)) if i not in covered)
-    whole = view.to_original(0, len(view.text)) if view.text else (0, 0)
     if view.text:
-        assert whole[0] <= view.starts[0] and whole[1] >= view.ends[-1]
+        whole = view.to_original(0, len(view.text))
+        assert whole[0] <= starts[0] and whole[1] >= ends[-1]
+        # A span maps onto exactly the characters its view characters came from (plus invisibles).
+        for a in range(len(view.text)):
+            for b in range(a + 1, min(len(view.text), a + 4) + 1):
+                o_start, o_end = view.to_original(a, b)
+                assert o_start <= starts[a] and o_end >= ends[b - 1]
+                assert all(c in INVISIBLE for c in text[o_start:starts[a]] + text[ends[b - 1]:o_end])
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

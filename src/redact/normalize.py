@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import html
 import re
-from array import array
 import unicodedata
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -49,26 +50,69 @@ _ENTITY = r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};
 _ENTITY_RE = re.compile(_ENTITY)
 
 
+class OffsetMap:
+    """A piecewise map from view offsets to original ranges, built left to right. A "run" maps
+    view characters one to one onto consecutive original characters; a "group" maps every view
+    character of a decoded reference or normalised cluster onto the whole original range. Memory
+    grows with the number of places the view differs from the text, not with its length."""
+
+    def __init__(self) -> None:
+        self.view_starts = array("q")   # where each piece starts in the view
+        self.orig_starts = array("q")   # where it starts in the original
+        self.orig_ends = array("q")     # -1 for a run; the original end for a group
+        self.length = 0                 # view characters mapped so far
+
+    def run(self, orig_start: int, length: int) -> None:
+        if length <= 0:
+            return
+        if self.orig_ends and self.orig_ends[-1] == -1 and \
+                self.orig_starts[-1] + (self.length - self.view_starts[-1]) == orig_start:
+            self.length += length       # continues the previous run
+            return
+        self._piece(orig_start, -1, length)
+
+    def group(self, orig_start: int, orig_end: int, length: int) -> None:
+        if length > 0:
+            self._piece(orig_start, orig_end, length)
+
+    def _piece(self, orig_start: int, orig_end: int, length: int) -> None:
+        self.view_starts.append(self.length)
+        self.orig_starts.append(orig_start)
+        self.orig_ends.append(orig_end)
+        self.length += length
+
+    def char(self, i: int) -> tuple[int, int]:
+        """The original [start, end) of view character i."""
+        k = bisect_right(self.view_starts, i) - 1
+        if self.orig_ends[k] == -1:
+            at = self.orig_starts[k] + i - self.view_starts[k]
+            return at, at + 1
+        return self.orig_starts[k], self.orig_ends[k]
+
+
 @dataclass(frozen=True)
 class NormalView:
-    """The view's text and, per view character, the original [start, end) it came from.
-    `starts` is None when the view is the original text itself."""
+    """The view's text and its map back to the original; `offsets` is None when the view is the
+    original text itself."""
 
     original: str
     text: str
-    starts: array | None = None   # array("q"): 8 bytes per character of the view
-    ends: array | None = None
+    offsets: OffsetMap | None = None
 
     @property
     def identity(self) -> bool:
-        return self.starts is None
+        return self.offsets is None
+
+    def char_range(self, i: int) -> tuple[int, int]:
+        """The original [start, end) that view character i came from."""
+        return (i, i + 1) if self.offsets is None else self.offsets.char(i)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original range a view range [start, end) came from, grown over invisible
         characters at its edges."""
-        if self.starts is None or start >= end:
+        if self.offsets is None or start >= end:
             return start, end
-        o_start, o_end = self.starts[start], self.ends[end - 1]
+        o_start, o_end = self.offsets.char(start)[0], self.offsets.char(end - 1)[1]
         while o_start > 0 and self.original[o_start - 1] in INVISIBLE:
             o_start -= 1
         while o_end < len(self.original) and self.original[o_end] in INVISIBLE:
@@ -78,7 +122,7 @@ class NormalView:
     def spans_to_original(self, spans: Iterable[Span]) -> list[Span]:
         """Spans over the view as spans over the original, sorted; spans that come to overlap
         (two view spans from one reference or cluster) are merged, keeping the higher score."""
-        if self.starts is None:
+        if self.offsets is None:
             return list(spans)
         mapped = sorted(Span(*self.to_original(s.start, s.end), s.label, s.score, s.source) for s in spans)
         merged: list[Span] = []
@@ -113,7 +157,7 @@ def _pieces(text: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def _normalise_region(chars: list[tuple[str, int, int]], out: list[str], starts: array, ends: array) -> None:
+def _normalise_region(chars: list[tuple[str, int, int]], out: list[str], offsets: OffsetMap) -> None:
     """NFKC one cluster (a starter and the marks after it) at a time, each output character
     mapped to its cluster's original range."""
     i = 0
@@ -127,13 +171,13 @@ def _normalise_region(chars: list[tuple[str, int, int]], out: list[str], starts:
         if normal == cluster:
             for c, s, e in chars[i:j]:
                 out.append(c)
-                starts.append(s)
-                ends.append(e)
+                if e - s == 1:
+                    offsets.run(s, 1)
+                else:
+                    offsets.group(s, e, 1)
         else:
-            s, e = chars[i][1], max(p[2] for p in chars[i:j])
             out.append(normal)
-            starts.extend([s] * len(normal))
-            ends.extend([e] * len(normal))
+            offsets.group(chars[i][1], max(p[2] for p in chars[i:j]), len(normal))
         i = j
 
 
@@ -150,7 +194,7 @@ def normal_view(text: str) -> NormalView:
             and unicodedata.is_normalized("NFKC", text):
         return NormalView(text, text)
     out: list[str] = []
-    starts, ends = array("q"), array("q")
+    offsets = OffsetMap()
     pos = 0
     for match in _DIRTY_RUN.finditer(text):
         start = match.start()
@@ -158,17 +202,15 @@ def normal_view(text: str) -> NormalView:
         if start > pos and not _is_cluster_start(text[start]):
             start -= 1
         out.append(text[pos:start])
-        starts.extend(range(pos, start))
-        ends.extend(range(pos + 1, start + 1))
-        _normalise_region(_pieces(text[start:match.end()], start), out, starts, ends)
+        offsets.run(pos, start - pos)
+        _normalise_region(_pieces(text[start:match.end()], start), out, offsets)
         pos = match.end()
     out.append(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
+    offsets.run(pos, len(text) - pos)
     view = "".join(out)
     if view == text:
         return NormalView(text, text)
-    return NormalView(text, view, starts, ends)
+    return NormalView(text, view, offsets)
 
 
 def normal_text(text: str) -> str:
