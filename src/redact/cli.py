@@ -106,6 +106,7 @@ COMMANDS = {
     "reveal": "redact.commands.reveal:reveal",
     "review": "redact.commands.review:review",
     "certify": "redact.commands.certify:certify",
+    "withdraw": "redact.commands.withdraw:withdraw",
 }
 
 

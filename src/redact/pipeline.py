@@ -28,6 +28,7 @@ __all__ = ["DEFAULT_MAX_BYTES", "Input", "Outcome", "RunOptions", "RunResult", "
 
 MANIFEST = "manifest.jsonl"
 STATS = "stats.json"
+CONSENT = "consent.json"   # purpose, as-of date and version of a --consent export (no names)
 SPANS = "spans.jsonl"
 DOCS_PER_BATCH = 32
 # Batches per worker: enough pieces for the pool to even out, few enough to keep batches useful.
@@ -236,6 +237,22 @@ def _prepare(inputs: list[Path], options: RunOptions) -> None:
     if options.resume and options.key_file is not None:
         raise ConfigError("--resume cannot be combined with --key-file yet",
                           hint="rerun without --resume to rebuild the key file")
+    _check_consent(options)
+
+
+def _check_consent(options: RunOptions) -> None:
+    """--consent, --purpose and --as-of together, the registry valid and outside --out (it names
+    every participant): checked before anything is written."""
+    if options.consent is None:
+        if options.purpose is not None or options.as_of is not None:
+            raise ConfigError("--purpose and --as-of need --consent FILE", hint="pass the consent registry")
+        return
+    consent = Path(options.consent).resolve()
+    out = Path(options.out).resolve()
+    if _inside(consent, out):
+        raise ConfigError(f"--consent {options.consent} is inside the output folder {options.out}",
+                          hint="keep the registry outside the export")
+    options.consent_rule()   # loads and validates the registry (ConfigError on any mistake)
 
 
 def run(inputs: list[Path], options: RunOptions,
@@ -263,6 +280,22 @@ def run(inputs: list[Path], options: RunOptions,
             raise OutputError(f"cannot write to output folder {options.out}: {describe(exc)}") from None
         options.previous = journal.previous
         return _run_locked(items, options, journal, progress, warn or _print_warning)
+
+
+def consent_record(options: RunOptions, version: int = 1) -> dict:
+    """What a --consent export was made under, for `redact withdraw`: no name, no registry bytes.
+    `base` is the configuration digest without the consent options: withdraw checks it."""
+    rule = options.consent_rule()
+    return {"version": version, "purpose": rule.purpose, "as_of": rule.as_of.isoformat(),
+            "base_config": base_config(options)}
+
+
+def base_config(options: RunOptions) -> str:
+    """The configuration digest without what a later version may change (consent, spans, key)."""
+    import dataclasses
+
+    return config_hash(dataclasses.replace(options, consent=None, purpose=None, as_of=None, key_file=None,
+                                           write_spans=False))
 
 
 def _print_warning(message: str) -> None:
@@ -322,6 +355,8 @@ def _run_locked(items: list[Input], options: RunOptions, journal: Journal,
         counts[line["status"]] += 1
     try:
         atomic_write(options.out / STATS, (json.dumps(stats.build(), indent=2) + "\n").encode())
+        if options.consent is not None:
+            atomic_write(options.out / CONSENT, (json.dumps(consent_record(options), indent=2) + "\n").encode())
         if options.key_file is not None:
             from redact.keystore import write_key
 

@@ -679,10 +679,15 @@ class StatsBuilder:
         self.chars = 0
         self.words = 0
         self.segments = 0
+        self.withheld: Counter | None = None   # (kind, reason) -> count, for --consent runs
 
     def add(self, outcome) -> None:
         manifest = outcome.manifest
         self.status[manifest["status"]] += 1
+        if "withheld" in manifest:
+            self.withheld = self.withheld if self.withheld is not None else Counter()
+            self.withheld.update({(kind, reason): n for kind, reasons in manifest["withheld"].items()
+                                  for reason, n in reasons.items()})
         if manifest["status"] == "ok":
             self.entities.update(manifest["entities"])
             self.chars += manifest["chars"]
@@ -699,4 +704,15 @@ class StatsBuilder:
             "entities": suppress(dict(sorted(self.entities.items())), self.k),
             "suppression": {"k": self.k, "rule": f"entity counts between 1 and {self.k - 1} are "
                                                  "published as null"},
+            **self._withheld(),
         }
+
+    def _withheld(self) -> dict:
+        """Consent: utterances, rows and sentences withheld, by reason class, small counts suppressed
+        like entity counts (a count of 1 could point at the one person who withdrew)."""
+        if self.withheld is None:
+            return {}
+        out: dict[str, dict] = {}
+        for (kind, reason), n in sorted(self.withheld.items()):
+            out.setdefault(kind, {})[reason] = n
+        return {"withheld": {kind: suppress(reasons, self.k) for kind, reasons in out.items()}}

@@ -73,6 +73,11 @@ class RunOptions:
     tables: TableConfig | None = None  # column roles for tabular inputs
     engine: str = "local"  # "local" (this machine, --workers processes) or "spark" (redact.spark)
     spark_master: str | None = None  # --engine spark: cluster URL (else spark-submit's, else local[workers])
+    # --consent FILE --purpose P --as-of YYYY-MM-DD: the export honours the registry (see consent.py);
+    # the registry's names join the roster. as_of is a string so the configuration digest sees it.
+    consent: Path | None = None
+    purpose: str | None = None
+    as_of: str | None = None
     # Set by the run, not by the user: the configuration digest and, with --resume, the earlier
     # run's lines by source_key (see resume.Journal).
     config_digest: str = ""
@@ -80,7 +85,13 @@ class RunOptions:
 
     def model_key(self) -> tuple:
         """What the loaded Redactor depends on: a worker reloads only when this changes."""
-        return (self.policy, self.model, self.config, self.roster, self.secret)
+        return (self.policy, self.model, self.config, self.roster, self.secret, self.consent)
+
+    def consent_rule(self):
+        """The loaded consent rule of this run, or None without --consent (cached per process)."""
+        if self.consent is None:
+            return None
+        return _consent_rule(self.consent, self.purpose, self.as_of)
 
 
 # --- digests ---------------------------------------------------------------------------------
@@ -133,6 +144,31 @@ def input_digests(path: Path, rel: PurePosixPath, secret: bytes | None) -> tuple
 # --- the model, once per process -------------------------------------------------------------
 _REDACTOR = None
 _LOADED_FOR: tuple | None = None
+_RULES: dict = {}
+
+
+def _consent_rule(path: Path, purpose: str | None, as_of: str | None):
+    from redact.consent import ConsentRule, load_registry, parse_as_of
+
+    key = (str(path), purpose, as_of)
+    if key not in _RULES:
+        if purpose is None:
+            from redact.errors import ConfigError
+
+            raise ConfigError("--consent needs --purpose", hint="--purpose research or --purpose reporting")
+        _RULES[key] = ConsentRule(load_registry(path), purpose, parse_as_of(as_of))
+    return _RULES[key]
+
+
+def _roster(options: RunOptions):
+    """--roster, plus the consent registry's names and nicknames (always redacted, consent or not)."""
+    rule = options.consent_rule()
+    if rule is None:
+        return options.roster
+    from redact.recognizers.roster import Roster
+
+    names = Roster.from_names(rule.registry.roster_rows())
+    return names.merged(Roster.load(options.roster)) if options.roster is not None else names
 
 
 def load(options: RunOptions):
@@ -142,7 +178,7 @@ def load(options: RunOptions):
         from redact.api import Redactor
 
         _REDACTOR = Redactor(options.policy, model=options.model, config=options.config,
-                             roster=options.roster, secret=options.secret)
+                             roster=_roster(options), secret=options.secret)
         _LOADED_FOR = options.model_key()
     return _REDACTOR
 
@@ -279,17 +315,24 @@ def process_batch(items: Sequence[Input], options: RunOptions) -> list[Outcome]:
                 outcome.manifest = options.previous[state.digests[1]]
             else:
                 base["encoding"] = state.parsed.encoding
-                parsed_docs.append((outcome, state.parsed, out_rel))
+                view = _consent_view(item, state.parsed, options, redactor, base)
+                if view is not False:
+                    parsed_docs.append((outcome, state.parsed, out_rel, view))
         if state.digests is not None:
             base["sha256"], outcome.source_key = state.digests
     try:
-        detected = _detect_batch([list(getattr(parsed, "segments", ())) for _, parsed, _ in parsed_docs],
-                                 redactor)
+        detected = _detect_batch([_segments_of(parsed, view) for _, parsed, _, view in parsed_docs], redactor)
     except Exception:
         detected = [None] * len(parsed_docs)
-    for (outcome, parsed, out_rel), spans in zip(parsed_docs, detected):
+    for (outcome, parsed, out_rel, view), spans in zip(parsed_docs, detected):
         try:
-            _redact_one(outcome, parsed, out_rel, redactor, options, spans)
+            _redact_one(outcome, parsed, out_rel, redactor, options, spans,
+                        view.segments if view is not None else None)
+            if view is not None:
+                outcome.manifest["withheld"] = view.withheld.to_manifest()
+                outcome.manifest.setdefault("notes", []).extend(view.notes)
+                if not outcome.manifest["notes"]:
+                    del outcome.manifest["notes"]
         except InputError as exc:  # malformed past the first chunk (a streamed table): quarantined
             outcome.manifest.update(status="quarantined", output=None, entities={}, reason=str(exc))
         except OSError as exc:
@@ -303,6 +346,30 @@ def process_batch(items: Sequence[Input], options: RunOptions) -> list[Outcome]:
     return outcomes
 
 
+def _consent_view(item: Input, parsed, options: RunOptions, redactor, base: dict):
+    """The consent step (redact.withhold) for one parsed document: None without --consent, False
+    when the document cannot be handled under consent (quarantined: fail closed)."""
+    rule = options.consent_rule()
+    if rule is None:
+        return None
+    from redact import withhold
+
+    fmt = format_for(item.path)
+    try:
+        return withhold.apply(parsed, fmt.name if fmt else "", rule, withhold.sentence_parser(redactor.detector.nlp))
+    except InputError as exc:
+        base["reason"] = str(exc)
+    except Exception as exc:  # never write a document whose consent could not be applied
+        base["reason"] = f"consent could not be applied: {type(exc).__name__}"
+    return False
+
+
+def _segments_of(parsed, view) -> list[str]:
+    if view is not None and view.segments is not None:
+        return view.segments
+    return list(getattr(parsed, "segments", ()))
+
+
 def _detect_batch(docs: list[list[str]], redactor) -> list[list[list]]:
     """Spans per segment per document, all documents' segments through one detect stream."""
     flat = iter(redactor.detect(segment for segments in docs for segment in segments))
@@ -310,10 +377,12 @@ def _detect_batch(docs: list[list[str]], redactor) -> list[list[list]]:
 
 
 def _redact_one(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor, options: RunOptions,
-                all_spans: list | None = None) -> None:
+                all_spans: list | None = None, segments: list[str] | None = None) -> None:
+    """`segments`: what detection and replacement see instead of parsed.segments (the consent
+    step's withheld view); parsed.segments stay the original, so render() sees every change."""
     if hasattr(parsed, "write"):
         return _write_driven(outcome, parsed, out_rel, redactor, options)
-    segments = list(parsed.segments)
+    segments = list(parsed.segments) if segments is None else segments
     if all_spans is None:
         all_spans = list(redactor.detect(segments))
     replace = redactor.replacer(record=options.key_file is not None)

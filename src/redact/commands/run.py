@@ -66,6 +66,24 @@ def engine_options(fn):
     return fn
 
 
+# Consent (redact.consent, redact.withhold): what the export may contain, participant by participant.
+_consent_options = [
+    click.option("--consent", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                 help="Consent registry (YAML): the export leaves out the utterances, table rows and note "
+                      "sentences of participants without consent for --purpose; their names join the roster."),
+    click.option("--purpose", type=click.Choice(["research", "reporting"]), default=None,
+                 help="What the export is for; needs --consent."),
+    click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                 help="Read consent as of this date (default: today, UTC); needs --consent."),
+]
+
+
+def consent_options(fn):
+    for option in reversed(_consent_options):
+        fn = option(fn)
+    return fn
+
+
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -92,11 +110,12 @@ def engine_options(fn):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary or warnings (errors still show).")
 @table_options
 @engine_options
+@consent_options
 @library_errors
 def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, write_spans, workers, encoding,
         max_bytes, resume, follow_symlinks, quiet, table_config,
         text_columns, id_columns, date_columns, drop_columns, keep_columns,
-        date_mode, engine, spark_master):
+        date_mode, engine, spark_master, consent, purpose, as_of):
     """De-identify files and folders into OUT.
 
     Mirrors the input tree under OUT with de-identified file names, writes OUT/manifest.jsonl
@@ -104,6 +123,8 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
     Exit 0 when every document was written, 1 when some were quarantined, 2 on a usage error or
     when another run holds OUT (nothing written), 3 when the output folder failed part way (disk
     full, read-only): the manifest then lists exactly the finished outputs; rerun with --resume.
+    With --consent and --purpose, each participant's consent as of --as-of decides what is withheld
+    (README, "Consent and withdrawal"); counts, never names, go to the manifest and stats.json.
     """
     from redact.api import read_secret
     from redact.pipeline import RunOptions, RunStopped, check_output_dir, check_secret_file, default_workers, discover
@@ -128,6 +149,12 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
                          encoding=encoding, max_bytes=max_bytes, key_file=key_file, tables=tables,
                          resume=resume, follow_symlinks=follow_symlinks,
                          engine=engine, spark_master=spark_master)
+    if consent is not None or purpose is not None or as_of is not None:
+        from redact.consent import parse_as_of
+
+        if consent is None or purpose is None:
+            raise ConfigError("--consent and --purpose go together", hint="e.g. --consent registry.yaml --purpose research")
+        options.consent, options.purpose, options.as_of = consent, purpose, parse_as_of(as_of).isoformat()
     total = len(discover(inputs))
     warn = (lambda message: None) if quiet else None
     try:

@@ -51,9 +51,17 @@ DEFAULT_K = 11  # mirrors redact.stats.DEFAULT_K without importing pandas-using 
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="What to print on stdout when --out is not given.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, summary or coarsening suggestion.")
+@click.option("--consent", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Consent registry: a table's rows of participants without consent for --purpose are "
+                   "left out of every count (by --participant-column or the registry's participant_columns).")
+@click.option("--purpose", type=click.Choice(["research", "reporting"]), default=None,
+              help="What the statistics are for; needs --consent (a run folder: must match its export's).")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="Read consent as of this date (default: today, UTC).")
 @library_errors
 def stats(source, by, text_columns, date_column, grain, participant_column, secret_file, run_detection,
-          policy, model, config_path, roster, k, epsilon, coarsen, out, audit, fmt, quiet):
+          policy, model, config_path, roster, k, epsilon, coarsen, out, audit, fmt, quiet,
+          consent=None, purpose=None, as_of=None):
     """Counts per group from SOURCE, with small cells suppressed.
 
     SOURCE is a table (CSV, TSV, XLSX, Parquet, JSONL; one row per note or session) or a
@@ -84,7 +92,10 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
         raise click.UsageError("--audit writes next to the outputs: give --out")
     if epsilon is not None:
         require_noise()
+    rule = _consent_rule(consent, purpose, as_of)
     if source.is_dir():
+        if rule is not None:
+            _check_export_purpose(source, rule.purpose)
         if text_columns or run_detection or participant_column or date_column:
             raise click.UsageError("a run folder has counts only: --text-column, --detect, "
                                    "--participant-column and --date-column apply to tables")
@@ -96,6 +107,8 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
         kind = "run"
     else:
         frame = read_table(source)
+        if rule is not None:
+            frame = _consented_rows(frame, rule, participant_column)
         spec = Prepare(by=by, text_columns=text_columns, date_column=date_column, grain=grain,
                        participant_column=participant_column, k=k,
                        secret=read_secret(secret_file) if participant_column else None)
@@ -137,6 +150,42 @@ def stats(source, by, text_columns, date_column, grain, participant_column, secr
         click.echo(_csv(payload), nl=False)
     else:
         click.echo(_json(payload), nl=False)
+
+
+def _consent_rule(consent, purpose, as_of):
+    """The consent rule of --consent/--purpose/--as-of, or None; usage errors before any reading."""
+    if consent is None and purpose is None and as_of is None:
+        return None
+    if consent is None or purpose is None:
+        raise click.UsageError("--consent and --purpose go together")
+    from redact.consent import ConsentRule, load_registry, parse_as_of
+
+    return ConsentRule(load_registry(consent), purpose, parse_as_of(as_of))
+
+
+def _check_export_purpose(folder: Path, purpose: str) -> None:
+    """A run folder's counts already honour the consent it was made under: only the same purpose."""
+    from redact.withdrawal import read_record
+
+    made_for = read_record(folder)["purpose"]
+    if made_for != purpose:
+        raise click.UsageError(f"the export was made for {made_for!r}, not {purpose!r}: rerun `redact run` "
+                               f"with --purpose {purpose}")
+
+
+def _consented_rows(frame, rule, participant_column):
+    """The table without the rows of participants whose consent does not cover the purpose."""
+    import dataclasses
+
+    from redact.withhold import Withheld, drop_rows
+
+    if participant_column:
+        rule = dataclasses.replace(rule, registry=dataclasses.replace(
+            rule.registry, participant_columns=(participant_column,)))
+    kept = drop_rows(frame, rule, Withheld())
+    if kept is None:
+        raise click.UsageError("--consent needs the table's participant column: pass --participant-column")
+    return kept.reset_index(drop=True)
 
 
 def _detector(redactor, rows: int, columns: int, quiet: bool):
