@@ -44,7 +44,7 @@ INVISIBLE = frozenset(
     "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated format controls
     "\u3164\ufeff\uffa0"          # Hangul fillers, BOM / zero-width no-break space
 )
-_INVISIBLE_CLASS = "".join(sorted(INVISIBLE))
+_INVISIBLE_RE = re.compile("[" + re.escape("".join(sorted(INVISIBLE))) + "]")
 # An HTML character reference: numeric, hex, or named (html.unescape decides which names exist).
 _ENTITY = r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
 _ENTITY_RE = re.compile(_ENTITY)
@@ -190,8 +190,7 @@ def normal_view(text: str) -> NormalView:
     stretches are copied in bulk; only references and non-ASCII runs are looked at closely."""
     if text.isascii() and not _ENTITY_RE.search(text):
         return NormalView(text, text)
-    if not _ENTITY_RE.search(text) and not any(c in INVISIBLE for c in text) \
-            and unicodedata.is_normalized("NFKC", text):
+    if not _ENTITY_RE.search(text) and not _INVISIBLE_RE.search(text) and unicodedata.is_normalized("NFKC", text):
         return NormalView(text, text)
     out: list[str] = []
     offsets = OffsetMap()
