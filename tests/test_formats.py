@@ -298,3 +298,22 @@ def test_header_words(header, flagged):
     from redact.io.tabular import header_says_identifier
 
     assert header_says_identifier(header) is flagged
+
+
+def test_jsonl_key_first_seen_in_a_later_chunk_is_checked(cli, tmp_path, monkeypatch):
+    from redact.io import tabular
+
+    monkeypatch.setattr(tabular, "CHUNK_ROWS", 3)
+    src = tmp_path / "in"
+    src.mkdir()
+    records = [{"n": i, "status": "ok", "minutes": 12.5} for i in range(4)]
+    records.append({"n": 4, "Quintessa Marlowe": "present", "note": "Call Quintessa Marlowe at 555-0191."})
+    (src / "late.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "out"
+    result = cli(["run", src, "-o", out, "-q"])
+    assert result.exit_code == 0, result.output
+    lines = output_of(out, manifest(out)[0]).read_text().splitlines()
+    assert "Quintessa" not in "".join(lines) and "555-0191" not in "".join(lines)
+    assert json.loads(lines[0]) == {"n": 0, "status": "ok", "minutes": 12.5}   # types kept
+    last = json.loads(lines[-1])
+    assert last["n"] == 4 and any(k.startswith("[PERSON_") for k in last)

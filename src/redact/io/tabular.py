@@ -114,17 +114,21 @@ def detect_values(values: list[str], session: Session, cache: dict[str, list[Spa
     return [cache.get(v, []) for v in values]
 
 
-def plan_columns(frame: pd.DataFrame, roles: ColumnRoles, session: Session) -> Plan:
+def plan_columns(frame: pd.DataFrame, roles: ColumnRoles, session: Session, plan: Plan | None = None) -> Plan:
     """Configured roles, plus the fail-closed check of every column without one: all its values
-    (not a sample) are detected; columns with text values are redacted as text."""
+    (not a sample) are detected; columns with text values are redacted as text. With `plan`,
+    only the columns it does not know yet are planned (JSONL keys first seen in a later chunk)."""
     configured = roles.role_of()
-    plan = Plan({})
-    headers = [str(c) for c in frame.columns]
-    for column, spans in zip(frame.columns, session.detect(headers)):
+    plan = plan if plan is not None else Plan({})
+    new = [c for c in frame.columns if c not in plan.roles]
+    headers = [str(c) for c in new]
+    for column, spans in zip(new, session.detect(headers)):
         if spans:
             plan.headers[column] = session.replace(str(column), spans)
     unlabelled = []
     for position, column in enumerate(frame.columns, 1):
+        if column not in new:
+            continue
         role = configured.get(str(column))
         if role:
             plan.roles[column] = role
@@ -354,8 +358,8 @@ class TableDocument:
         plan = None
         with self.writer(sink) as put:
             for chunk in self.chunks():
-                if plan is None:
-                    plan = plan_columns(chunk, self.rules.roles, session)
+                if plan is None or any(c not in plan.roles for c in chunk.columns):
+                    plan = plan_columns(chunk, self.rules.roles, session, plan)
                     self.notes = plan.notes
                 put(transform(chunk, plan, self.rules, session), chunk)
 
