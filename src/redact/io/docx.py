@@ -19,7 +19,7 @@ Rules, part by part (README, "Privacy guarantees and limits", lists them too):
   merge settings are removed or neutralised.
 - docProps/core.xml is emptied; docProps/app.xml keeps only counts (no Company, Manager, titles
   of parts, template or hyperlink base); docProps/custom.xml loses every property; custom XML data
-  items lose their content; the thumbnail (a picture of page one) is dropped.
+  items lose their content; the thumbnail (a picture of page one) and printer settings are dropped.
 - Pictures keep their pixels but lose their metadata (EXIF, XMP, IPTC, comments, PNG text
   chunks), and every member that is not XML (pictures, fonts) gets a neutral name ("partN.png").
 - Any other XML part (charts, SmartArt data, styles, settings): each text node is detected.
@@ -67,7 +67,7 @@ REMOVE_REVISIONS = ("del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange",
                     "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd", "cellDel", "cellIns", "cellMerge",
                     # field codes and their data, editing permissions (name editors), properties
                     "instrText", "delInstrText", "fldData", "permStart", "permEnd", "smartTagPr", "customXmlPr",
-                    "alias", "tag", "dataBinding", "docVars", "mailMerge", "attachedTemplate")
+                    "alias", "tag", "dataBinding", "docVars", "mailMerge", "attachedTemplate", "printerSettings")
 # Containers unwrapped (their content kept): accepted insertions, links, simple fields, smart tags.
 UNWRAP = ("ins", "moveTo", "hyperlink", "fldSimple", "smartTag", "customXml")
 # Attributes that name or date a person, wherever they occur.
@@ -288,6 +288,8 @@ def _relationships(root, dropped: set, renamed: dict, name: str) -> None:
         if rel.get("Type") == THUMBNAIL:
             dropped.add(_target(base, target))
             root.remove(rel)
+        elif rel.get("TargetMode") != "External" and _target(base, target) in dropped:
+            root.remove(rel)
         elif rel.get("TargetMode") == "External":
             rel.set("Target", "#")
         elif _target(base, target) in renamed:
@@ -327,10 +329,11 @@ class DocxFormat:
         names = {i.filename for i in members}
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
             raise InputError(f"corrupt or unreadable {KIND} (no word/document.xml)")
-        if any(UNCHECKABLE.search(n) for n in names):
+        printer = {n for n in names if "/printerSettings/" in n}   # printer set-up (its name): dropped
+        if any(UNCHECKABLE.search(n) for n in names - printer):
             raise InputError(f"unsupported {KIND}: embedded objects, macros or alternative-format parts "
                              "cannot be checked")
-        parts, dropped, binaries = {}, set(), {}
+        parts, dropped, binaries = {}, set(printer), {}
         renamed = _neutral_names([i.filename for i in members])
         segments: list[str] = []
         setters: list[Callable[[str], None]] = []
