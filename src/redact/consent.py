@@ -89,9 +89,7 @@ class _Change(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date_only(cls, value):
-        # YAML reads 2026-01-12 as a date; a string must be exactly YYYY-MM-DD (no "3/4/26").
-        if isinstance(value, dt.datetime):
-            raise ValueError("a date without a time is expected (YYYY-MM-DD)")
+        # Exactly YYYY-MM-DD (no "3/4/26", no time of day).
         if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise ValueError("not a date (YYYY-MM-DD expected)")
         return value
@@ -219,6 +217,16 @@ class Registry:
 
 
 # --- loading -----------------------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with dates left as text: pydantic checks them, with the entry named (PyYAML's own
+    date conversion raises a bare ValueError on 2026-13-05)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _where(loc: tuple) -> str:
     """`changes[3].date` from pydantic's location tuple."""
     out = ""
@@ -236,7 +244,7 @@ def load_registry(path: Path) -> Registry:
     """Read and validate the registry; ConfigError (one line, file and entry) when it is wrong."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except OSError as exc:
         raise ConfigError(f"cannot read consent registry {path}: {exc.strerror or type(exc).__name__}") from None
     except UnicodeDecodeError:
