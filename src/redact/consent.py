@@ -4,6 +4,7 @@ identify them), which purposes they agreed to, and how that changed over time.
 A YAML file, validated with pydantic when it loads (README, "Consent and withdrawal"):
 
     unlisted: withhold          # speakers and table rows of people not listed: withhold (default) or keep
+    note_sentences: mention     # notes: every sentence naming them (default), or `subject` only
     participant_columns: [participant]   # table columns that name the participant of a row
     participants:
       - id: P01                 # a code, never a name: it may appear in error messages
@@ -99,6 +100,7 @@ class _File(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unlisted: Literal["withhold", "keep"] = "withhold"
+    note_sentences: Literal["mention", "subject"] = "mention"
     participant_columns: tuple[str, ...] = DEFAULT_PARTICIPANT_COLUMNS
     participants: tuple[_Participant, ...] = Field(min_length=1)
     changes: tuple[_Change, ...] = ()
@@ -138,6 +140,9 @@ class Registry:
     changes: tuple[Change, ...]
     unlisted: str = "withhold"
     participant_columns: tuple[str, ...] = DEFAULT_PARTICIPANT_COLUMNS
+    # Notes: withhold every sentence that names them ("mention", fail closed) or only those where
+    # they are the subject ("subject"). Both follow pronoun chains and attributed quotes.
+    note_sentences: str = "mention"
 
     # --- consent ---------------------------------------------------------------------------
     def purposes_as_of(self, participant: str, as_of: dt.date) -> tuple[frozenset[str], str | None]:
@@ -303,7 +308,8 @@ def _check(path: Path, parsed: _File) -> Registry:
         changes[i] = Change(c.participant, c.date, c.change, purposes)
     participants = tuple(Participant(p.id, p.names, p.nicknames, p.speakers, frozenset(p.pronouns))
                          for p in parsed.participants)
-    return Registry(participants, tuple(changes[i] for i in sorted(changes)), parsed.unlisted, parsed.participant_columns)
+    return Registry(participants, tuple(changes[i] for i in sorted(changes)), parsed.unlisted,
+                    parsed.participant_columns, parsed.note_sentences)
 
 
 def parse_as_of(value: str | None) -> dt.date:

@@ -7,10 +7,12 @@ detector or the output (README, "Consent and withdrawal", gives the rules and th
   label is then de-identified as usual). A line with no label continues the utterance before it.
   A speaker the registry does not list counts as `unlisted` (withheld unless `unlisted: keep`).
 - Notes (text that is not a transcript, Word paragraphs, lines of a transcript outside any
-  utterance): a sentence is withheld when it names the participant before its main verb (the
-  subject, or the subject's owner: "Dee's sponsor said ..."), or attributes a quote to them
-  ("... ," Dee said), or continues such a sentence with a pronoun as its subject (the chain ends at
-  the first sentence that does not, or at a blank line). A quote opened in a withheld sentence is
+  utterance): a sentence is withheld when it names the participant (registry `note_sentences:
+  mention`, the default) or, with `note_sentences: subject`, only when it names them before its
+  main verb (the subject, or the subject's owner: "Dee's sponsor said ...") or attributes a quote
+  to them ("... ," Dee said). Either way a following sentence whose subject is a pronoun (theirs,
+  if the registry lists pronouns) and names nobody else continues the chain, which ends at the
+  first sentence that does not, or at a blank line. A quote opened in a withheld sentence is
   withheld to its end.
 - Tables: the rows whose participant column names such a participant are dropped.
 
@@ -133,7 +135,8 @@ def attribute_sentences(doc, rule: ConsentRule) -> list[tuple[int, int, str]]:
             if pid is None:
                 continue
             near = sentence[max(0, match.start() - 25):match.end() + 25]
-            if match.start() < verb_at or (any(q in sentence for q in '"“”') and speech.search(near)):
+            if registry.note_sentences == "mention" or match.start() < verb_at \
+                    or (any(q in sentence for q in '"“”') and speech.search(near)):
                 who = pid
                 break
         if who is None and chain is not None:
