@@ -169,7 +169,7 @@ _CAPTION_STRUCTURE = re.compile(r"(?:\d+:)?\d{2}:\d{2}[.,]\d{1,3}|-->|#[0-9A-Fa-
                                 r"\b(?:id|width|lines|regionanchor|viewportanchor|scroll|region|align|position|"
                                 r"size|line|vertical):\S+")
 # A file name has no context: only a finding this confident there is reported.
-FILE_NAME_MIN_SCORE = 0.3
+FILE_NAME_MIN_SCORE = 0.5
 # Words of a file name in a script the English detector cannot read (Cyrillic, Katakana, Han ...):
 # reported as possible names, as the run would not keep them either.
 _FOREIGN_WORD = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f]+")

@@ -17,8 +17,10 @@ from redact.errors import InputError
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # PNG chunks that carry free text or EXIF (tEXt, zTXt, iTXt, eXIf) or a time (tIME).
 PNG_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"})
-# JPEG markers kept: everything but APP1..APP15 (EXIF, XMP, IPTC, vendor data) and COM.
-JPEG_APP0, JPEG_APP15, JPEG_COM, JPEG_SOS, JPEG_SOI = 0xE0, 0xEF, 0xFE, 0xDA, 0xD8
+# JPEG segments dropped: APP1 (EXIF, XMP), APP3..APP13 (IPTC in APP13, vendor data), APP15 and
+# comments. Kept: APP0 (JFIF), APP2 (the ICC colour profile) and APP14 (Adobe colour transform).
+JPEG_METADATA = frozenset({0xE1, *range(0xE3, 0xEE), 0xEF, 0xFE})
+JPEG_SOS = 0xDA
 
 
 def _png(data: bytes) -> tuple[list[bytes], list[bytes]]:
@@ -69,7 +71,7 @@ def _jpeg(data: bytes) -> tuple[list[bytes], list[bytes]]:
         end = pos + 2 + length
         if length < 2 or end > len(data):
             raise InputError("unreadable picture in the document (truncated JPEG)")
-        (meta if JPEG_APP0 < marker <= JPEG_APP15 or marker == JPEG_COM else out).append(data[pos:end])
+        (meta if marker in JPEG_METADATA else out).append(data[pos:end])
         pos = end
     return out, meta
 
