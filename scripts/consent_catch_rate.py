@@ -29,7 +29,7 @@ def read_notes(path: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
     body = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
     for block in re.split(r"^=== ", body, flags=re.M)[1:]:
         note_id, _, raw = block.partition("\n")
-        text, marks, at, start = "", [], 0, None
+        text, marks, start = "", [], None
         for piece in re.split(r"([⟦⟧])", raw):
             if piece == "⟦":
                 start = len(text)

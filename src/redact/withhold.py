@@ -32,11 +32,13 @@ from redact.errors import InputError
 
 UTTERANCE_MARKER = "[utterance withheld]"
 SENTENCE_MARKER = "[sentence withheld]"
+MARKERS = re.compile(re.escape(UTTERANCE_MARKER) + "|" + re.escape(SENTENCE_MARKER))
 KINDS = ("utterances", "sentences", "rows")
 # A speaker line of a text transcript: optional [timestamp] or dash, a short label, a colon.
 SPEAKER_LINE = re.compile(
     r"^(?P<lead>[ \t]*(?:\[[0-9:.,]+\][ \t]*)?(?:-[ \t]*)?)"
-    r"(?P<label>[^\W\d_][\w'’.\- ]{0,30}?(?:[ \t]*\([^()\n]{1,40}\))?)[ \t]*:(?P<gap>[ \t]*)(?P<body>.*?)(?P<end>\r?\n?)$")
+    r"(?P<label>[^\W\d_][\w'’.\- ]{0,30}?(?:[ \t]*\([^()\n]{1,40}\))?)[ \t]*:"
+    r"(?P<gap>[ \t]*)(?P<body>.*?)(?P<end>\r?\n?)$")
 # A label seen once ("Date:", "Plan:") is a heading, not a speaker, unless the registry lists it.
 MIN_TURNS_PER_LABEL = 2
 SPEECH_VERBS = ("said", "says", "say", "shared", "shares", "told", "tells", "asked", "asks", "stated",
@@ -211,7 +213,7 @@ def withhold_text(text: str, rule: ConsentRule, parse: Parse, withheld: Withheld
         if in_turn:
             if reason is None:
                 out.append(line)
-            elif withheld.removed is not None:
+            else:
                 withheld.removed.append(line)   # a continuation of a withheld utterance: gone
             continue
         loose.append(line)

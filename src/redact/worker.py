@@ -385,6 +385,8 @@ def _redact_one(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor, opti
     segments = list(parsed.segments) if segments is None else segments
     if all_spans is None:
         all_spans = list(redactor.detect(segments))
+    if options.consent is not None:
+        all_spans = [_outside_markers(text, spans) for text, spans in zip(segments, all_spans)]
     replace = redactor.replacer(record=options.key_file is not None)
     redacted = [replace(text, spans) for text, spans in zip(segments, all_spans)]
     atomic_write(Path(options.out) / out_rel, parsed.render(redacted))
@@ -399,6 +401,17 @@ def _redact_one(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor, opti
         outcome.replacements = replace.replacements
 
 
+def _outside_markers(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Spans that do not touch a consent marker: "[utterance withheld]" is written as it is (a
+    model may take a word of it for a name), and it holds nothing from the source."""
+    from redact.withhold import MARKERS
+
+    marks = [(m.start(), m.end()) for m in MARKERS.finditer(text)]
+    if not marks:
+        return list(spans)
+    return [s for s in spans if not any(s.start < end and s.end > start for start, end in marks)]
+
+
 class DocumentSession:
     """io.Session for one driven document: one replacer for all its chunks, so tag numbers and
     pseudonyms stay consistent across the cells of a table or the cues of a transcript."""
@@ -410,6 +423,7 @@ class DocumentSession:
         self.counts: Counter = Counter()
         self.chars = self.words = self.segments = 0
         self.spans: list | None = [] if options.write_spans else None
+        self.markers = options.consent is not None   # consent markers are kept as written
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return list(self.redactor.detect(texts))
@@ -418,6 +432,8 @@ class DocumentSession:
         self.replacer.link(text, spans)
 
     def replace(self, text: str, spans: Sequence[Span]) -> str:
+        if self.markers:
+            spans = _outside_markers(text, spans)
         self.counts.update(s.label for s in spans)
         self.chars += len(text)
         self.words += len(text.split())

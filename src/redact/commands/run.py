@@ -153,7 +153,8 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
         from redact.consent import parse_as_of
 
         if consent is None or purpose is None:
-            raise ConfigError("--consent and --purpose go together", hint="e.g. --consent registry.yaml --purpose research")
+            raise ConfigError("--consent and --purpose go together",
+                              hint="e.g. --consent registry.yaml --purpose research")
         options.consent, options.purpose, options.as_of = consent, purpose, parse_as_of(as_of).isoformat()
     total = len(discover(inputs))
     warn = (lambda message: None) if quiet else None
