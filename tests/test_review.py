@@ -263,7 +263,7 @@ def test_decisions_are_saved_before_they_are_acknowledged(server, tmp_path):
     assert saved["reviewed"] and saved["misses"][0]["kind"] == "ORGANIZATION"
     assert saved["over"] == [{"out_start": doc["replacements"][1]["out_start"],
                               "out_end": doc["replacements"][1]["out_end"], "kind": "PERSON"}]
-    assert (tmp_path / "deny.txt").read_text() == "the group\n"
+    assert (tmp_path / "deny.txt").read_text() == "phrase\nthe group\n"   # a phrase-only roster
 
 
 def test_review_help_is_complete(cli):
