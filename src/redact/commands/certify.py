@@ -36,11 +36,12 @@ def certify(export, review_file, out, check, secret_file):
     Exit 2: usage error, nothing written.
     """
     from redact.api import read_secret
+    from redact.atomic import atomic_write
     from redact.commands.review import sibling
     from redact.errors import ConfigError
     from redact.review.certify import build_record, check_record, render_html
     from redact.review.documents import manifest_sha256
-    from redact.review.store import ReviewFile, check_outside, write_private
+    from redact.review.store import ReviewFile, check_outside
 
     secret = read_secret(secret_file)
     if not secret:
@@ -59,9 +60,9 @@ def certify(export, review_file, out, check, secret_file):
     out = out or sibling(export, ".release.json")
     check_outside(out, [export], "--out record")
     record = build_record(export, review, secret)
-    write_private(out, (json.dumps(record, indent=2) + "\n").encode())
+    atomic_write(out, (json.dumps(record, indent=2) + "\n").encode())
     page = out.with_suffix(".html")
-    write_private(page, render_html(record).encode())
+    atomic_write(page, render_html(record).encode())
     rate = record["residual_rate_per_1000_words"]
     sample = record["sample"]
     click.echo(f"redact certify: {sample['words_reviewed']} words in {sample['documents_reviewed']} of "

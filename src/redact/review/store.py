@@ -10,13 +10,12 @@ entry, matched whole, wherever it occurs.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from redact.atomic import atomic_write
 from redact.errors import ConfigError
 
 PHRASE_COLUMN = "phrase"   # = recognizers.roster.PHRASE_COLUMN (not imported: it loads Presidio)
@@ -35,22 +34,6 @@ def check_outside(path: Path, folders: list[Path], what: str) -> None:
         if folder.is_dir() and (folder == target or folder in target.parents):
             raise ConfigError(f"{what} {path} is inside {folder}",
                               hint="keep it outside the export and the sources, where only staff can read it")
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Atomic owner-only write: a temporary file (mode 0600) renamed onto the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _empty_decisions() -> dict:
@@ -92,7 +75,7 @@ class ReviewFile:
 
     def save(self) -> None:
         self.data["updated"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        write_private(self.path, (json.dumps(self.data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        atomic_write(self.path, (json.dumps(self.data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
     @property
     def sample(self) -> list[dict]:
@@ -136,7 +119,7 @@ def add_to_deny_list(path: Path, text: str) -> bool:
         existing = [PHRASE_COLUMN, *existing]   # phrase-only roster: entries matched whole, not word by word
     if entry in existing[1:]:
         return False
-    write_private(path, ("\n".join([*existing, entry]) + "\n").encode("utf-8"))
+    atomic_write(path, ("\n".join([*existing, entry]) + "\n").encode("utf-8"))
     return True
 
 
