@@ -258,3 +258,11 @@ def test_one_person_gets_one_gender_across_mentions():
 
 def test_speaker_codes_stay_codes():
     assert _surrogate_names("P1: I felt heard. P2: Thank you, P1.", ["P1", "P2", "P1"]) == ["P1", "P2", "P1"]
+
+
+def test_a_name_written_with_invisible_characters_keeps_its_tag_number():
+    from redact.transform import normalise
+
+    assert normalise("PERSON", "Pri\u00adscilla") == normalise("PERSON", "Priscilla")
+    assert normalise("PERSON", "Jose\u0301") == normalise("PERSON", "José")
+    assert normalise("PERSON", "&#80;riscilla") == normalise("PERSON", "Priscilla")

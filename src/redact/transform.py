@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from redact.normalize import normal_text
 from redact.operators import OPERATORS, Mention, validate_operator
 from redact.policy import Policy
 from redact.spans import Span
@@ -15,7 +16,9 @@ _TITLE = re.compile(r"^(?:(?:dr|mr|mrs|ms|miss|mx|officer|pastor|rev|sister|brot
 
 
 def normalise(label: str, value: str) -> str:
-    """A canonical form of a value, so spelling variants of one identifier share a key."""
+    """A canonical form of a value, so spelling variants of one identifier share a key (written
+    with invisible characters, entities or decomposed accents, it is still the same one)."""
+    value = normal_text(value)
     if label in {"PHONE", "ID", "ZIP", "IP_ADDRESS"}:
         digits = re.sub(r"[^0-9A-Za-z]", "", value).lower()
         return digits[-10:] if label == "PHONE" else digits
