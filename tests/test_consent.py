@@ -104,6 +104,12 @@ def withdrawn_run(tmp_path_factory, registry):
     for name, text in [("checkin.txt", TRANSCRIPT), ("checkin.vtt", VTT), ("checkin.srt", SRT),
                        ("note.txt", NOTE), ("attendance.csv", TABLE)]:
         (source / name).write_text(text)
+    import docx
+
+    word = docx.Document()
+    for paragraph in NOTE.split("\n\n"):
+        word.add_paragraph(paragraph.strip())
+    word.save(source / "note.docx")
     out = tmp_path_factory.mktemp("export")
     result = CliRunner().invoke(main, ["run", str(source), "--out", str(out), "--consent", str(registry),
                                        "--purpose", "research", "--as-of", "2026-03-05", "--quiet", "-j", "1"],
@@ -121,7 +127,8 @@ def _output(out: Path, line: dict) -> str:
 def test_every_document_is_written_and_nothing_withheld_or_named_remains(withdrawn_run):
     result, out, lines = withdrawn_run
     assert result.exit_code == 0, result.output
-    everything = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
+    everything = "".join(p.read_text() for p in out.rglob("*") if p.is_file() and p.suffix != ".docx")
+    everything += _docx_text(out / lines[".docx-note"]["output"])
     for words in WITHHELD_WORDS:
         assert words not in everything
     assert not DANA.search(everything)
@@ -163,6 +170,31 @@ def test_note_withholds_sentences_about_a_participant_named_by_nickname(withdraw
     assert text.count("[sentence withheld]") == 2
     assert "talked about his new job at the warehouse and seemed proud." in text
     assert lines[".txt-note"]["withheld"] == {"sentences": {"withdrawn": 2}}
+
+
+def _docx_text(path: Path) -> str:
+    from redact.verify import zip_texts
+
+    return "\n".join(zip_texts(path.read_bytes(), "DOCX file"))
+
+
+def test_word_paragraphs_follow_the_note_rule(withdrawn_run):
+    _, out, lines = withdrawn_run
+    text = _docx_text(out / lines[".docx-note"]["output"])
+    assert text.count("[sentence withheld]") == 2 and "seemed proud" in text
+    assert lines[".docx-note"]["withheld"] == {"sentences": {"withdrawn": 2}}
+
+
+def test_stats_of_a_table_leave_out_rows_without_consent(cli, tmp_path, registry):
+    table = tmp_path / "attendance.csv"
+    table.write_text(TABLE + "Marcus Bell,2026-02-08,present,Quiet week.\nRosa Delgado,2026-02-08,present,Led group.\n")
+    counts = {}
+    for extra in ([], ["--consent", registry, "--purpose", "research", "--as-of", "2026-03-05"]):
+        result = cli(["stats", table, "--k", "2", "--format", "csv", "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        counts[bool(extra)] = next(line for line in result.output.splitlines() if line.startswith("documents,"))
+    # Five rows; Dana's two (by name and by nickname) are left out of every count.
+    assert counts[False].split(",")[-2] == "5" and counts[True].split(",")[-2] == "3"
 
 
 def test_table_drops_the_rows_of_the_participant_by_name_or_nickname(withdrawn_run):
