@@ -199,10 +199,12 @@ class Registry:
     def participant(self, pid: str) -> Participant:
         return next(p for p in self.participants if p.id == pid)
 
-    def roster_rows(self) -> list[list[str]]:
-        """Names and nicknames for the roster: every run redacts them wherever they appear,
-        whatever the consent (speaker labels such as "Client" are roles, not names)."""
-        return [[n] for p in self.participants for n in (*p.names, *p.nicknames)]
+    def roster_entries(self) -> tuple[list[list[str]], list[str]]:
+        """(names, phrases) for the roster: every run redacts them wherever they appear, whatever
+        the consent. Names are matched with their parts ("Haddad" alone); nicknames only whole
+        ("Big Mike" must not make every "big" a name). Speaker labels such as "Client" are roles."""
+        return ([[n] for p in self.participants for n in p.names],
+                [n for p in self.participants for n in p.nicknames])
 
     def mention_pattern(self, ids: Iterable[str]) -> re.Pattern | None:
         """Whole-word, any-case matches of the name variants of these participants."""

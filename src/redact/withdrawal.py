@@ -148,7 +148,8 @@ def withdraw(export: Path, sources: list[Path], options: RunOptions, as_of: str 
                                          previous={})
             run(sources, staged, warn=warn)
             new_lines = {line.get("source_key"): line for line in read_jsonl(staging / MANIFEST)}
-            missing = [line for line in lines if line.get("source_key") not in new_lines]
+            missing = [line for line in lines
+                       if line.get("source_key") is not None and line["source_key"] not in new_lines]
             if missing:
                 raise ConfigError(f"{len(missing)} documents of {export} were not found in the sources",
                                   hint="pass every input the export was made from, unchanged, with --source")

@@ -167,7 +167,8 @@ def _roster(options: RunOptions):
         return options.roster
     from redact.recognizers.roster import Roster
 
-    names = Roster.from_names(rule.registry.roster_rows())
+    names, nicknames = rule.registry.roster_entries()
+    names = Roster.from_names(names).with_phrases(nicknames)
     return names.merged(Roster.load(options.roster)) if options.roster is not None else names
 
 
