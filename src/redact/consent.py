@@ -338,3 +338,8 @@ class ConsentRule:
     @cached_property
     def withheld(self) -> frozenset[str]:
         return self.registry.withheld_ids(self.purpose, self.as_of)
+
+    @cached_property
+    def mentions(self) -> re.Pattern | None:
+        """Name variants of the participants withheld (built once per run, not per text)."""
+        return self.registry.mention_pattern(self.withheld)

@@ -45,6 +45,7 @@ SPEECH_VERBS = ("said", "says", "say", "shared", "shares", "told", "tells", "ask
                 "states", "added", "adds", "explained", "explains", "reported", "reports", "replied",
                 "admitted", "admits", "mentioned", "mentions", "wrote", "writes", "texted", "texts",
                 "disclosed", "discloses", "described", "describes", "recalled", "recalls", "called")
+SPEECH = re.compile(r"(?<!\w)(?:" + "|".join(SPEECH_VERBS) + r")(?!\w)", re.IGNORECASE)
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "ze", "xe", "zir", "xyr"})
 QUOTES_OPEN, QUOTES_CLOSE = "“\"", "”\""
 # Withheld texts shorter than this are not looked for by withdraw's check (too common to mean much).
@@ -111,11 +112,10 @@ def attribute_sentences(doc, rule: ConsentRule) -> list[tuple[int, int, str]]:
     """(start, end, participant id) of the sentences of `doc` that tell a withheld participant's
     story, by the rules in the module docstring."""
     registry = rule.registry
-    pattern = registry.mention_pattern(rule.withheld)
+    pattern = rule.mentions
     if pattern is None:
         return []
     text = doc.text
-    speech = re.compile(r"(?<!\w)(?:" + "|".join(SPEECH_VERBS) + r")(?!\w)", re.IGNORECASE)
     out: list[tuple[int, int, str]] = []
     chain: str | None = None    # whose story the previous sentence told
     open_quote: str | None = None
@@ -138,7 +138,7 @@ def attribute_sentences(doc, rule: ConsentRule) -> list[tuple[int, int, str]]:
                 continue
             near = sentence[max(0, match.start() - 25):match.end() + 25]
             if registry.note_sentences == "mention" or match.start() < verb_at \
-                    or (any(q in sentence for q in '"“”') and speech.search(near)):
+                    or (any(q in sentence for q in '"“”') and SPEECH.search(near)):
                 who = pid
                 break
         if who is None and chain is not None:
@@ -157,7 +157,7 @@ def attribute_sentences(doc, rule: ConsentRule) -> list[tuple[int, int, str]]:
 
 def withhold_sentences(text: str, rule: ConsentRule, parse: Parse, withheld: Withheld) -> str:
     """The text with each attributed sentence replaced by SENTENCE_MARKER."""
-    pattern = rule.registry.mention_pattern(rule.withheld)
+    pattern = rule.mentions
     if pattern is None or not pattern.search(text):
         return text   # no withheld participant is named: nothing to parse
     doc = parse([text])[0]
