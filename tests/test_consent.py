@@ -334,3 +334,16 @@ def test_catch_rate_of_attributed_sentences_on_annotated_notes(redactor, tmp_pat
     # Subject-only catches less and withholds less: the trade-off the README states.
     assert subject["caught"] < mention["caught"], subject
     assert subject["withheld_but_not_attributed"] <= mention["withheld_but_not_attributed"]
+
+
+def test_sample_registry_is_valid_and_tells_the_readme_story():
+    import datetime as dt
+
+    from redact.consent import load_registry
+
+    path = Path(__file__).resolve().parents[1] / "sample_data_registry" / "consent.yaml"
+    reg = load_registry(path)
+    before, after = dt.date(2026, 3, 10), dt.date(2026, 3, 21)
+    omar, tanya = reg.lookup("OMAR"), reg.lookup("TANYA")
+    assert reg.reason(omar, "research", before) is None and reg.reason(omar, "research", after) == "withdrawn"
+    assert reg.reason(tanya, "research", after) == "narrowed" and reg.reason(tanya, "reporting", after) is None
