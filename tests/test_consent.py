@@ -50,6 +50,8 @@ It was the first time in ninety days.
 
 00:00:09.500 --> 00:00:12.000
 <v Marcus Bell>Thanks for saying that out loud.
+
+NOTE Dana says she feels ready to share next week.
 """
 
 SRT = """\
@@ -77,12 +79,12 @@ Marcus talked about his new job at the warehouse and seemed proud.
 TABLE = """\
 participant,date,attendance,note
 Dana Whitfield,2026-02-01,present,Talked about slipping on Friday at her sister's place.
-Marcus Bell,2026-02-01,present,Shared news about the new warehouse job.
+Marcus Bell,2026-02-01,present,Shared news about the new warehouse job. Dee drove him home after her shift.
 Dee,2026-02-08,absent,Left a voicemail about missing group this week.
 """
 
 WITHHELD_WORDS = ["slipped on Friday", "ninety days", "sponsor right after", "felt ashamed",
-                  "slipping on Friday", "voicemail"]
+                  "slipping on Friday", "voicemail", "after her shift", "feels ready"]
 DANA = re.compile(r"\b(?:dana|dee|whitfield)\b", re.IGNORECASE)
 
 
@@ -160,7 +162,11 @@ def test_captions_keep_every_timing_and_mark_the_withheld_cue(withdrawn_run, suf
     assert "Thanks for saying that out loud." in text and "Welcome back, everyone." in text
     marked = next(line for line in text.splitlines() if "[utterance withheld]" in line)
     assert "PERSON_" in marked   # the speaker is still there, de-identified
-    assert lines[suffix]["withheld"] == {"utterances": {"withdrawn": 1}}
+    expected = {"utterances": {"withdrawn": 1}}
+    if suffix == ".vtt":   # its NOTE comment about her follows the note rule
+        assert "NOTE [sentence withheld]" in text
+        expected["sentences"] = {"withdrawn": 1}
+    assert lines[suffix]["withheld"] == expected
 
 
 def test_note_withholds_sentences_about_a_participant_named_by_nickname(withdrawn_run):
@@ -201,8 +207,8 @@ def test_table_drops_the_rows_of_the_participant_by_name_or_nickname(withdrawn_r
     _, out, lines = withdrawn_run
     text = _output(out, lines[".csv"])
     rows = text.strip().splitlines()
-    assert len(rows) == 2 and "warehouse job" in rows[1]
-    assert lines[".csv"]["withheld"] == {"rows": {"withdrawn": 2}}
+    assert len(rows) == 2 and "Shared news about the new warehouse job. [sentence withheld]" in rows[1]
+    assert lines[".csv"]["withheld"] == {"rows": {"withdrawn": 2}, "sentences": {"withdrawn": 1}}
 
 
 def test_manifest_and_stats_count_by_reason_never_who(withdrawn_run, registry):

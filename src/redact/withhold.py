@@ -14,7 +14,8 @@ detector or the output (README, "Consent and withdrawal", gives the rules and th
   if the registry lists pronouns) and names nobody else continues the chain, which ends at the
   first sentence that does not, or at a blank line. A quote opened in a withheld sentence is
   withheld to its end.
-- Tables: the rows whose participant column names such a participant are dropped.
+- Tables: the rows whose participant column names such a participant are dropped; in the rows
+  kept, text cells that name them follow the note rule.
 
 Counts go to the manifest per document and reason class, never who. `Withheld.removed` holds the
 withheld texts in memory only, for `redact withdraw`'s check; it is never written anywhere.
@@ -237,10 +238,11 @@ def _caption_speaker(raw: str) -> tuple[str, int] | None:
     return None
 
 
-def withhold_captions(doc, rule: ConsentRule, withheld: Withheld) -> None:
+def withhold_captions(doc, rule: ConsentRule, withheld: Withheld, parse: Parse) -> None:
     """Rewrite a CaptionDocument's cue lines in place: a withheld utterance keeps its cue, timing
     and speaker (de-identified later with the rest) and says UTTERANCE_MARKER once; its other
-    lines in the same cue are removed (a blank line would end the cue). NOTE blocks stay."""
+    lines in the same cue are removed (a blank line would end the cue). NOTE comments follow the
+    note rule, line by line."""
     lines = doc.lines
     kept_text_lines = []
     reason: str | None = None
@@ -253,11 +255,12 @@ def withhold_captions(doc, rule: ConsentRule, withheld: Withheld) -> None:
         if new_cue:
             note = start > 0 and lines[index].startswith("NOTE")
             marked_cue = False
-        if note:
-            kept_text_lines.append((index, start))
-            continue
         body = lines[index].rstrip("\r\n")
         ending = lines[index][len(body):]
+        if note:
+            lines[index] = body[:start] + withhold_sentences(body[start:], rule, parse, withheld) + ending
+            kept_text_lines.append((index, start))
+            continue
         speaker = _caption_speaker(body)
         if speaker is not None:
             reason = rule.reason_for(rule.registry.lookup(speaker[0]))
@@ -302,18 +305,38 @@ def drop_rows(frame, rule: ConsentRule, withheld: Withheld):
     return frame[keep]
 
 
-def withhold_table_chunks(chunks: Callable[[], Iterator], rule: ConsentRule, withheld: Withheld,
+NO_PARTICIPANT_COLUMN = "consent: no participant column, every row kept (the note rule applies to its text)"
+
+
+def consented_frame(frame, rule: ConsentRule, parse: Parse, withheld: Withheld, notes: list[str]):
+    """A table under consent: the rows of withheld participants dropped, and in the rows kept,
+    every text cell that names one of them through the note rule (a facilitator's note about
+    them in another participant's row)."""
+    kept = drop_rows(frame, rule, withheld)
+    if kept is None:
+        if NO_PARTICIPANT_COLUMN not in notes:
+            notes.append(NO_PARTICIPANT_COLUMN)
+        kept = frame
+    pattern = rule.mentions
+    if pattern is None:
+        return kept
+    changed = None
+    for column in kept.columns:
+        for index, value in kept[column].items():
+            if isinstance(value, str) and pattern.search(value):
+                new = withhold_sentences(value, rule, parse, withheld)
+                if new != value:
+                    if changed is None:
+                        changed = kept.copy()
+                    changed.at[index, column] = new   # str values live in object or string columns
+    return kept if changed is None else changed
+
+
+def withhold_table_chunks(chunks: Callable[[], Iterator], rule: ConsentRule, parse: Parse, withheld: Withheld,
                           notes: list[str]) -> Callable[[], Iterator]:
     def filtered() -> Iterator:
         for chunk in chunks():
-            kept = drop_rows(chunk, rule, withheld)
-            if kept is None:
-                note = "consent: no participant column, every row kept"
-                if note not in notes:
-                    notes.append(note)
-                yield chunk
-            else:
-                yield kept
+            yield consented_frame(chunk, rule, parse, withheld, notes)
     return filtered
 
 
@@ -336,7 +359,7 @@ def apply(parsed, format_name: str, rule: ConsentRule, parse: Parse) -> ConsentV
 
     withheld = Withheld()
     if isinstance(parsed, CaptionDocument):
-        withhold_captions(parsed, rule, withheld)
+        withhold_captions(parsed, rule, withheld, parse)
         return ConsentView(None, withheld)
     if format_name == "jsonl":
         # The JSONL writer pairs output rows with the chunk's original records: dropping a row
@@ -344,11 +367,12 @@ def apply(parsed, format_name: str, rule: ConsentRule, parse: Parse) -> ConsentV
         raise InputError("consent rules cannot drop rows of JSONL tables yet")
     notes: list[str] = []
     if isinstance(parsed, TableDocument):
-        parsed.chunks = withhold_table_chunks(parsed.chunks, rule, withheld, notes)
+        parsed.chunks = withhold_table_chunks(parsed.chunks, rule, parse, withheld, notes)
         return ConsentView(None, withheld, notes)
     if isinstance(parsed, XlsxDocument):
         read = parsed._read
-        parsed._read = lambda: _filtered_book(read(), rule, withheld, notes)
+        parsed._read = lambda: {name: consented_frame(frame, rule, parse, withheld, notes)
+                                for name, frame in read().items()}
         return ConsentView(None, withheld, notes)
     if hasattr(parsed, "write") or not hasattr(parsed, "segments"):
         raise InputError("consent rules do not cover this file type yet")
@@ -357,15 +381,6 @@ def apply(parsed, format_name: str, rule: ConsentRule, parse: Parse) -> ConsentV
         return ConsentView([withhold_text(t, rule, parse, withheld) for t in segments], withheld)
     return ConsentView([withhold_sentences(t, rule, parse, withheld) for t in segments], withheld)
 
-
-def _filtered_book(book: dict, rule: ConsentRule, withheld: Withheld, notes: list[str]) -> dict:
-    out = {}
-    for name, frame in book.items():
-        kept = drop_rows(frame, rule, withheld)
-        if kept is None and "consent: no participant column, every row kept" not in notes:
-            notes.append("consent: no participant column, every row kept")
-        out[name] = frame if kept is None else kept
-    return out
 
 
 def sentence_parser(nlp) -> Parse:
