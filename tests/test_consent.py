@@ -88,6 +88,13 @@ WITHHELD_WORDS = ["slipped on Friday", "ninety days", "sponsor right after", "fe
 DANA = re.compile(r"\b(?:dana|dee|whitfield)\b", re.IGNORECASE)
 
 
+def _as_jsonl(table: str) -> str:
+    import csv
+    import io
+
+    return "".join(json.dumps(row) + "\n" for row in csv.DictReader(io.StringIO(table)))
+
+
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("staff") / "consent.yaml"
@@ -104,7 +111,7 @@ def withdrawn_run(tmp_path_factory, registry):
 
     source = tmp_path_factory.mktemp("group")
     for name, text in [("checkin.txt", TRANSCRIPT), ("checkin.vtt", VTT), ("checkin.srt", SRT),
-                       ("note.txt", NOTE), ("attendance.csv", TABLE)]:
+                       ("note.txt", NOTE), ("attendance.csv", TABLE), ("attendance.jsonl", _as_jsonl(TABLE))]:
         (source / name).write_text(text)
     import docx
 
@@ -209,6 +216,14 @@ def test_table_drops_the_rows_of_the_participant_by_name_or_nickname(withdrawn_r
     rows = text.strip().splitlines()
     assert len(rows) == 2 and "Shared news about the new warehouse job. [sentence withheld]" in rows[1]
     assert lines[".csv"]["withheld"] == {"rows": {"withdrawn": 2}, "sentences": {"withdrawn": 1}}
+
+
+def test_jsonl_table_drops_the_same_rows_and_keeps_the_others_in_order(withdrawn_run):
+    _, out, lines = withdrawn_run
+    records = [json.loads(line) for line in _output(out, lines[".jsonl"]).splitlines()]
+    assert len(records) == 1 and records[0]["attendance"] == "present"
+    assert records[0]["note"].endswith("[sentence withheld]")
+    assert lines[".jsonl"]["withheld"] == lines[".csv"]["withheld"]
 
 
 def test_manifest_and_stats_count_by_reason_never_who(withdrawn_run, registry):

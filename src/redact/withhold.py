@@ -361,10 +361,6 @@ def apply(parsed, format_name: str, rule: ConsentRule, parse: Parse) -> ConsentV
     if isinstance(parsed, CaptionDocument):
         withhold_captions(parsed, rule, withheld, parse)
         return ConsentView(None, withheld)
-    if format_name == "jsonl":
-        # The JSONL writer pairs output rows with the chunk's original records: dropping a row
-        # here would shift them. Quarantined until the writer follows the frame's index.
-        raise InputError("consent rules cannot drop rows of JSONL tables yet")
     notes: list[str] = []
     if isinstance(parsed, TableDocument):
         parsed.chunks = withhold_table_chunks(parsed.chunks, rule, parse, withheld, notes)

@@ -529,17 +529,26 @@ def _jsonl_writer(encoding: str, records: list):
 
             def put(out: pd.DataFrame, before: pd.DataFrame) -> None:
                 written = out.attrs.get("redact_columns") or {c: c for c in out.columns}   # key -> new key
-                changed = [k for k, new in written.items() if not out[new].equals(before[k])]
-                new = out[[written[k] for k in changed]].to_dict("records") if changed else [{}] * len(out)
-                for record, values in zip(records, new):
-                    line = {written[k]: (_json_value(values[written[k]]) if k in changed else v)
-                            for k, v in record.items() if k in written}
+                # Rows follow the frame's index, so a row dropped upstream (consent rules) drops its
+                # record. A cell is compared with the original record, not with `before`: a cell
+                # changed before detection (withheld text) must not fall back to the original.
+                for record, values in zip((records[i] for i in before.index), out.to_dict("records")):
+                    line = {}
+                    for k, v in record.items():
+                        if k in written:
+                            new = values[written[k]]
+                            line[written[k]] = v if _unchanged(new, v) else _json_value(new)
                     text.write(json.dumps(line, ensure_ascii=False) + "\n")
             return put
 
         def __exit__(self, *exc) -> None:
             self.sink.__exit__(*exc)
     return Writer
+
+
+def _unchanged(new: Any, original: Any) -> bool:
+    """The cell still holds the record's value (kept with its JSON type: numbers, objects, lists)."""
+    return new is original or (type(new) is type(original) and new == original)
 
 
 def _json_value(value: Any) -> Any:
