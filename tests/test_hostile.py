@@ -427,6 +427,18 @@ def test_keep_formulas_option_writes_them_back():
         assert sink.getvalue().decode() == expected
 
 
+def test_keep_formulas_flag_reaches_the_table_writer(cli, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "sheet.csv").write_text("total,label\n=SUM(A1:A2),plain\n")
+    for flag, expected in (([], "'=SUM(A1:A2)"), (["--keep-formulas"], "=SUM(A1:A2)")):
+        out = tmp_path / f"out{len(flag)}"
+        result = cli(["run", source, "--out", out, "-q", "--keep-column", "total", "--keep-column", "label", *flag])
+        assert result.exit_code == 0, result.output
+        written = next(p for p in out.rglob("*.csv"))
+        assert written.read_text().splitlines()[1].split(",")[0] == expected
+
+
 def test_nested_jsonl_keeps_types(hiding_places):
     records = [json.loads(line) for line in _output(hiding_places, "jsonl_keys.jsonl").read_text().splitlines()]
     assert [r["session"] for r in records] == [1, 2]

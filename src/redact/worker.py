@@ -71,6 +71,7 @@ class RunOptions:
     follow_symlinks: bool = False  # follow links that stay inside an input folder
     roots: tuple[Path, ...] = ()   # resolved input roots (set by run)
     tables: TableConfig | None = None  # column roles for tabular inputs
+    keep_formulas: bool = False  # formula-like table cells written as they are (else neutralised)
     engine: str = "local"  # "local" (this machine, --workers processes) or "spark" (redact.spark)
     spark_master: str | None = None  # --engine spark: cluster URL (else spark-submit's, else local[workers])
     # --consent FILE --purpose P --as-of YYYY-MM-DD: the export honours the registry (see consent.py);

@@ -27,6 +27,9 @@ _table_options = [
     click.option("--date-mode", type=click.Choice(["month", "shift"]), default=None,
                  help="Date columns: 'month' writes YYYY-MM (default); 'shift' moves every date by one "
                       "keyed offset of up to 365 days, the same as dates in text (needs the secret)."),
+    click.option("--keep-formulas", is_flag=True,
+                 help="Write formula-like cells (=, +, -, @, tab or CR first) of CSV, TSV and XLSX outputs as "
+                      "they are; by default a leading ' keeps a spreadsheet from running them (OWASP)."),
 ]
 
 
@@ -115,7 +118,7 @@ def consent_options(fn):
 def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, write_spans, workers, encoding,
         max_bytes, resume, follow_symlinks, quiet, table_config,
         text_columns, id_columns, date_columns, drop_columns, keep_columns,
-        date_mode, engine, spark_master, consent, purpose, as_of):
+        date_mode, keep_formulas, engine, spark_master, consent, purpose, as_of):
     """De-identify files and folders into OUT.
 
     Mirrors the input tree under OUT with de-identified file names, writes OUT/manifest.jsonl
@@ -147,7 +150,7 @@ def run(inputs, out, policy, model, config_path, roster, secret_file, key_file, 
     options = RunOptions(out=out, policy=policy, model=model, config=config_path, roster=roster,
                          secret=secret, workers=workers or default_workers(), write_spans=write_spans,
                          encoding=encoding, max_bytes=max_bytes, key_file=key_file, tables=tables,
-                         resume=resume, follow_symlinks=follow_symlinks,
+                         resume=resume, follow_symlinks=follow_symlinks, keep_formulas=keep_formulas,
                          engine=engine, spark_master=spark_master)
     if consent is not None or purpose is not None or as_of is not None:
         from redact.consent import parse_as_of

@@ -32,7 +32,7 @@ from redact.commands.run import table_options
 @library_errors
 def withdraw(export, consent, sources, as_of, policy, model, config_path, roster, secret_file, encoding,
              max_bytes, follow_symlinks, quiet, table_config, text_columns, id_columns, date_columns,
-             drop_columns, keep_columns, date_mode):
+             drop_columns, keep_columns, date_mode, keep_formulas):
     """Write the next version of EXPORT without the contributions of participants whose consent for
     its purpose ended since the last version.
 
@@ -55,7 +55,8 @@ def withdraw(export, consent, sources, as_of, policy, model, config_path, roster
         date_mode=date_mode))
     options = RunOptions(out=export, policy=policy, model=model, config=config_path, roster=roster,
                          secret=read_secret(secret_file), workers=1, encoding=encoding, max_bytes=max_bytes,
-                         tables=tables, follow_symlinks=follow_symlinks, consent=consent)
+                         tables=tables, follow_symlinks=follow_symlinks, keep_formulas=keep_formulas,
+                         consent=consent)
     try:
         result = withdraw_export(export, list(sources), options, as_of,
                                  warn=(lambda message: None) if quiet else None)
