@@ -6,7 +6,7 @@ import pytest
 
 from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
-from redact.resolve import expand_to_tokens, extend_names, merge, propagate
+from redact.resolve import expand_to_tokens, extend_names, merge, propagate, split_at_breaks, trim_closing_punctuation
 from redact.spans import Span
 
 
@@ -50,7 +50,7 @@ def test_recase_keeps_offsets_and_only_caseless_lines():
     view = recase(text, is_caseless=lambda line: line.isupper(), is_proper=lambda w: w == "rezin")
     assert len(view) == len(text)
     assert "I got a call from Rezin about my case." in view
-    assert view.startswith(" " * len("Group note, 3/14"))
+    assert view.startswith("Group note, 3/14\n")  # a line with case is read as written
     assert recase("Nothing to do here.", lambda line: False, lambda w: False) is None
     assert recase_line("marcus has the car", lambda w: w == "marcus") == "Marcus has the car"
 
@@ -64,3 +64,26 @@ def test_output_paths_drop_names_and_numbers(rel, expected):
 
     is_name = {"jsmith", "maria", "lopez"}.__contains__
     assert deidentify_path(PurePosixPath(rel), 7, is_name).as_posix() == expected
+
+
+def test_spans_keep_lines_columns_and_sentence_punctuation():
+    text = "Name: Ana\nDOB: 3/4/1990. Site www.example.org. Lives on 12 Oak St. now\tJo Ann\tx, Li W. and Sunday, May 3,"
+
+    def span(value: str, extra: int) -> Span:
+        start = text.index(value)
+        return Span(start, start + len(value) + extra, "X", 1.0, "test")
+
+    def split(value: str, extra: int) -> list[str]:
+        return [text[s.start:s.end] for s in split_at_breaks(text, [span(value, extra)])]
+
+    def trimmed(value: str, extra: int) -> list[str]:
+        return [text[s.start:s.end] for s in trim_closing_punctuation(text, [span(value, extra)])]
+
+    assert split("Ana", 5) == ["Ana", "DOB:"]  # split at the line break, each piece judged alone
+    assert split("Jo Ann", 2) == ["Jo Ann", "x"]
+    assert split_at_breaks(text, [span("\t", 0)]) == []  # nothing left to redact
+    assert trimmed("3/4/1990", 1) == ["3/4/1990"]
+    assert trimmed("www.example.org", 1) == ["www.example.org"]
+    assert trimmed("12 Oak St", 1) == ["12 Oak St."]  # an abbreviation keeps its full stop
+    assert trimmed("Li W", 1) == ["Li W."]  # and so does an initial
+    assert trimmed("Sunday, May 3", 1) == ["Sunday, May 3"]  # inner punctuation stays

@@ -1,4 +1,5 @@
-"""A case-restored view of lower-case and ALL-CAPS lines, for a second NER pass.
+"""A case-restored view of lower-case and ALL-CAPS lines, which the spaCy pipeline reads instead of
+the original.
 
 spaCy's English models lean on capitalisation: in a text-message log ("marcus has the car") or an
 ALL-CAPS transcript ("I GOT A CALL FROM REZIN") they miss most names. The view lower-cases such
@@ -11,6 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+# Where a doc read from a case-restored copy keeps the text as written (doc.user_data).
+SOURCE_TEXT = "redact_source_text"
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
@@ -27,30 +31,35 @@ def same_length_case(text: str, upper: bool) -> str:
 
 def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
     lowered = same_length_case(line, upper=False)
-    out, pos = [], 0
+    out, pos, previous_word = [], 0, ""
     for match in _WORD.finditer(lowered):
         word = match.group()
         before = lowered[pos:match.start()]
-        sentence_start = not "".join(out).strip() or _SENTENCE_END.search("".join(out[-2:]) + before)
+        # Linear in the line's length: only the previous word and the gap are looked at.
+        sentence_start = not previous_word or _SENTENCE_END.search(previous_word + before)
         out.append(before)
         if sentence_start or is_proper(word):
             word = same_length_case(word[0], upper=True) + word[1:]
         out.append(word)
+        previous_word = word
         pos = match.end()
     out.append(lowered[pos:])
     return "".join(out)
 
 
 def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool]) -> str | None:
-    """The case-restored view of text's caseless lines (other lines blanked), or None when every
-    line has case (nothing to gain)."""
+    """text with its caseless lines case-restored (lines with case kept as they are), or None when
+    every line has case (nothing to restore)."""
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
         if is_caseless(line):
             lines[i] = recase_line(line, is_proper)
             changed = True
-        else:
-            # Lines with case were seen by the first pass; blanks keep offsets and cost nothing.
-            lines[i] = " " * len(line)
     return "\n".join(lines) if changed else None
+
+
+def source_text(doc) -> str:
+    """The text of a spaCy doc as written, whether the pipeline read it or a case-restored copy."""
+    # Not .get(key, doc.text): spaCy rebuilds doc.text on every access.
+    return doc.user_data[SOURCE_TEXT] if SOURCE_TEXT in doc.user_data else doc.text

@@ -13,6 +13,42 @@ from redact.spans import Span
 # Labels whose values, once seen, are looked for again everywhere in the document.
 PROPAGATED = ("PERSON", "ORGANIZATION", "LOCATION", "USERNAME", "EMAIL", "ID", "ADDRESS")
 _WORD_CHAR = re.compile(r"\w")
+_BREAK = re.compile(r"[\n\r\t\v\f]+")
+# A full stop that belongs to the word before it: an initial or a short abbreviation ("W.", "St.").
+_ABBREVIATION_DOT = re.compile(r"(?<!\w)(?:[A-Za-z]|[A-Z][a-z]{1,2}|[A-Z]{2,4})\.$")
+_CLOSING = ".,;:!?"
+
+
+def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Spans within the text's structure: never across a line break or tab (the label or column
+    beside an identifier is not part of it), without surrounding space; each piece stays a span."""
+    out = []
+    for span in spans:
+        pos, span_end = span.start, min(span.end, len(text))
+        for gap in [*_BREAK.finditer(text, span.start, span_end), None]:
+            start, end = pos, gap.start() if gap else span_end
+            pos = gap.end() if gap else span_end
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if any(c.isalnum() for c in text[start:end]):
+                out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
+def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Leave a closing comma, colon or sentence's full stop outside the replacement, so the
+    sentence around it stays whole; the full stop of an initial or abbreviation stays inside."""
+    out = []
+    for span in spans:
+        end = span.end
+        while end > span.start and text[end - 1] in _CLOSING and not (
+                text[end - 1] == "." and _ABBREVIATION_DOT.search(text, span.start, end)):
+            end -= 1
+        if end > span.start:
+            out.append(Span(span.start, end, span.label, span.score, span.source))
+    return out
 
 
 def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -122,8 +158,10 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
             is_everyday_word: Callable[[str], bool],
             can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0) -> list[Span]:
-    """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier."""
-    spans = merge(expand_to_tokens(text, spans), text)
+    """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
+    the text's lines, columns and punctuation kept."""
+    spans = merge(expand_to_tokens(text, split_at_breaks(text, spans)), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
-    return merge(expand_to_tokens(text, spans), text)
+    spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
+    return trim_closing_punctuation(text, spans)

@@ -1,14 +1,16 @@
-"""Detect stage: batch NER through nlp.pipe, Presidio recognizers on the parsed docs, a learned
-decision over the evidence for each candidate span, resolution.
+"""Detect stage: one nlp.pipe pass (caseless lines read case-restored), Presidio recognizers on the
+parsed docs, a learned decision over the evidence for each candidate span, resolution.
 
     candidates (recognizers) -> evidence rows (evidence.py) -> decision (decide.py) -> resolve
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from types import SimpleNamespace
 
 from presidio_analyzer import RecognizerResult
 
@@ -17,33 +19,61 @@ from redact.detect import evidence
 from redact.detect.decide import Decision
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
 from redact.policy import Policy, load_policy
-from redact.recase import recase
+from redact.recase import SOURCE_TEXT, recase
 from redact.recognizers import Roster, build_analyzer, presidio_label_map
-from redact.recognizers.names import NameCueRecognizer, _line_is_caseless
+from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_caseless
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
-from redact.resolve import expand_to_tokens, resolve
+from redact.resolve import expand_to_tokens, resolve, split_at_breaks
 from redact.spans import Span
 
-# NER works on pieces of at most this many characters, cut at line breaks; a 50 MB line is cut
-# anywhere. Keeps memory flat and stays under spaCy's max_length.
-CHUNK_CHARS = 100_000
+# The pipeline reads pieces of at most this many characters, cut at a line break where there is
+# one: memory stays flat and no step can be quadratic in a document's length (Presidio's context
+# enhancer scans a piece's tokens for every result).
+CHUNK_CHARS = 20_000
+# spaCy's memory grows with the characters in a batch, not the number of docs: a batch holds at
+# most this many (about 0.5 GB), however the text is split into documents.
+BATCH_CHARS = 100_000
+# A piece cut inside a line reads on this far, so an identifier across the cut is seen whole.
+OVERLAP_CHARS = 200
 
 
-def chunk(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """(offset, piece) pairs covering text, cut after a newline where there is one."""
+def chunk(text: str, size: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> Iterator[tuple[int, str, int]]:
+    """(offset, piece, owned) triples covering text: a span found in a piece belongs to it when it
+    starts before `owned` (local offset); the rest of the piece is context read on past a cut made
+    inside a line (at a space where there is one)."""
     if not text:
-        yield 0, text
+        yield 0, text, 0
     start = 0
     while start < len(text):
         end = min(start + size, len(text))
+        reach = end
         if end < len(text):
             cut = text.rfind("\n", start, end)
             if cut > start:
-                end = cut + 1
-        yield start, text[start:end]
+                end = reach = cut + 1
+            else:
+                space = text.rfind(" ", start + size // 2, end)
+                end = space + 1 if space > start else end
+                reach = min(end + overlap, len(text))
+        yield start, text[start:reach], end - start
         start = end
+
+
+def batches(views: Iterable[tuple[str, tuple]], max_docs: int,
+            max_chars: int = BATCH_CHARS) -> Iterator[list[tuple[str, tuple]]]:
+    """The stream of (text, meta) pairs in lists of at most max_docs pairs and max_chars characters
+    (a longer single piece goes alone)."""
+    batch, chars = [], 0
+    for view in views:
+        if batch and (len(batch) >= max_docs or chars + len(view[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(view)
+        chars += len(view[0])
+    if batch:
+        yield batch
 
 
 class Detector:
@@ -125,47 +155,44 @@ class Detector:
         return (names.is_known_name(word) and not names.is_everyday_word(word)) or (
             len(word) >= 3 and zipf(word) < 2.5)
 
-    def _recased_spans(self, view: str, doc, text: str) -> list[Span]:
-        """Entities found in the case-restored view of a piece (see recase.py), on caseless lines."""
-        # The NER recognizer reads only doc.ents: no need for Presidio's full artifacts here.
-        results = self.ner.analyze(view, self.ner.supported_entities, SimpleNamespace(tokens=doc))
-        spans = []
-        for r in results:
-            line_start = text.rfind("\n", 0, r.start) + 1
-            line_end = text.find("\n", r.start)
-            if _line_is_caseless(text[line_start:line_end if line_end != -1 else len(text)]):
-                spans.append(Span(r.start, r.end, r.entity_type, float(r.score), "recased-ner"))
-        return spans
+    def _views(self, texts: Iterable[str]) -> Iterator[tuple[str, tuple]]:
+        """(what spaCy reads, (text number, piece offset, text, piece)) per piece: the piece itself,
+        or a copy with its caseless lines case-restored (recase.py), so one NER pass serves both."""
+        for n, text in enumerate(texts):
+            for offset, piece, owned in chunk(text):
+                view = recase(piece, _line_is_caseless, self._is_proper)
+                yield (view or piece), (n, offset, text, piece, owned)
 
-    def _with_views(self, docs):
-        """(view or "", (doc, meta)) for a second NER pass; pieces with case get an empty view."""
-        for doc, meta in docs:
-            view = recase(doc.text, _line_is_caseless, self._is_proper)
-            yield (view or ""), (doc, meta, view is not None)
+    def _piece_candidates(self, texts: Iterable[str],
+                          evidence_rows: bool) -> Iterator[tuple[int, str, list[Span], list[dict]]]:
+        """(text number, text, candidate spans in text offsets, evidence rows) per piece, in order."""
+        docs = (doc for batch in batches(self._views(texts), self.config.batch_size)
+                for doc in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
+        for doc, (n, offset, text, piece, owned) in docs:
+            recased = doc.text != piece
+            if recased:
+                doc.user_data[SOURCE_TEXT] = piece  # recognizers and evidence read the text as written
+            # Candidates within lines and columns: each piece of a span across a break is judged alone.
+            local = [s for s in split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc))) if s.start < owned]
+            if recased:
+                local = [self._mark_recased(s, doc) for s in local]
+            rows = evidence.rows(doc, local, self.resources) if evidence_rows else []
+            yield n, text, [Span(s.start + offset, s.end + offset, s.label, s.score, s.source) for s in local], rows
 
     def candidates(self, texts: Iterable[str],
                    evidence_rows: bool = True) -> Iterator[tuple[str, list[Span], list[dict]]]:
         """(text, candidate spans, their evidence rows or [] without `evidence_rows`) per text, in
-        order, before any decision. Streams: nothing is held beyond the current batch."""
-        pieces = ((piece, (n, offset, text)) for n, text in enumerate(texts) for offset, piece in chunk(text))
-        docs = self.nlp.pipe(pieces, as_tuples=True, batch_size=self.config.batch_size)
-        # The case-restored views go through NER in batches too; the tagger is not needed there.
-        views = self.nlp.pipe(self._with_views(docs), as_tuples=True, batch_size=self.config.batch_size,
-                              disable=[p for p in ("tagger", "attribute_ruler") if p in self.nlp.pipe_names])
-        current, current_text, found, rows = None, "", [], []
-        for view_doc, (doc, (n, offset, text), has_view) in views:
-            if n != current:
-                if current is not None:
-                    yield current_text, found, rows
-                current, current_text, found, rows = n, text, [], []
-            local = self._spans(doc.text, self.engine.artifact(doc))
-            if has_view:
-                local += self._recased_spans(view_doc.text, view_doc, doc.text)
-            if evidence_rows:
-                rows += evidence.rows(doc, local, self.resources)
-            found += [Span(s.start + offset, s.end + offset, s.label, s.score, s.source) for s in local]
-        if current is not None:
-            yield current_text, found, rows
+        order, before any decision (what training and evaluation read)."""
+        for _, group in groupby(self._piece_candidates(texts, evidence_rows), key=itemgetter(0)):
+            pieces = list(group)
+            yield pieces[0][1], [s for p in pieces for s in p[2]], [r for p in pieces for r in p[3]]
+
+    def _mark_recased(self, span: Span, doc) -> Span:
+        """NER on a case-restored line is its own kind of evidence (it was guessing the capitals)."""
+        starts, caseless = _line_cases(doc)
+        if span.source != self.ner.name or not caseless[bisect_right(starts, span.start) - 1]:
+            return span
+        return Span(span.start, span.end, span.label, span.score, "recased-ner")
 
     def decide(self, text: str, spans: list[Span], rows: list[dict]) -> list[Span]:
         """The candidates that stay, scored by the decision's probability."""
@@ -180,8 +207,13 @@ class Detector:
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         """Resolved spans per text, in order, counted under the policy."""
-        for text, spans, rows in self.candidates(texts, evidence_rows=self.decision is not None):
-            yield self._finish(text, self.decide(text, spans, rows))
+        # Decided piece by piece: memory holds a piece's evidence, never a whole long document's.
+        pieces = self._piece_candidates(texts, evidence_rows=self.decision is not None)
+        for _, group in groupby(pieces, key=itemgetter(0)):
+            text, kept = "", []
+            for _, text, spans, rows in group:
+                kept += self.decide(text, spans, rows)
+            yield self._finish(text, kept)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
         spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word, self._can_extend_name,

@@ -16,6 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from redact.config import DetectionConfig
+from redact.recase import source_text
 from redact.recognizers.names import SPEAKER, _line_cases, _zipf
 from redact.spans import Span
 
@@ -73,7 +74,8 @@ class DocView:
 
     def __init__(self, doc: Doc, resources: Resources) -> None:
         self.doc = doc
-        self.text = doc.text
+        # Case evidence reads the text as written, not the case-restored copy spaCy may have read.
+        self.text = source_text(doc)
         self.token_starts = [t.idx for t in doc]
         self.line_starts, self.line_caseless = _line_cases(doc)
         self.caseless_share = sum(self.line_caseless) / max(1, len(self.line_caseless))
@@ -86,12 +88,13 @@ class DocView:
         self.speaker_counts = labels
         lowered = [t.lower_ for t in doc if t.is_alpha]
         self.word_counts = Counter(lowered)
-        self.capitalised_counts = Counter(t.lower_ for t in doc if t.is_alpha and t.text[:1].isupper()
+        self.capitalised_counts = Counter(t.lower_ for t in doc if t.is_alpha and self.text[t.idx].isupper()
                                           and not t.is_sent_start)
         self.ent_starts = [e.start_char for e in doc.ents]
         self.ents = list(doc.ents)
         self.resources = resources
         self._title_share: dict[int, float] = {}
+        self._line_case: dict[int, tuple[float, float]] = {}
 
     def line_title_share(self, line_no: int, start: int, end: int) -> float:
         cached = self._title_share.get(line_no)
@@ -101,11 +104,20 @@ class DocView:
             self._title_share[line_no] = cached
         return cached
 
+    def line_case(self, line_no: int, start: int, end: int) -> tuple[float, float]:
+        """(mostly upper, all lower) for one line, computed once per line: long lines are common."""
+        cached = self._line_case.get(line_no)
+        if cached is None:
+            letters = [c for c in self.text[start:end] if c.isalpha()]
+            upper = sum(c.isupper() for c in letters)
+            cached = (float(bool(letters) and upper >= 0.9 * len(letters)),
+                      float(bool(letters) and all(c.islower() for c in letters)))
+            self._line_case[line_no] = cached
+        return cached
+
     def line_of(self, pos: int) -> tuple[int, int]:
         n = bisect_right(self.line_starts, pos) - 1
-        start = self.line_starts[n]
-        end = self.text.find("\n", start)
-        return n, (len(self.text) if end == -1 else end)
+        return n, (self.line_starts[n + 1] - 1 if n + 1 < len(self.line_starts) else len(self.text))
 
     def tokens(self, start: int, end: int):
         first = max(0, bisect_right(self.token_starts, start) - 1)
@@ -147,8 +159,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     title, upper, lower = _case(value)
     line_no, line_end = view.line_of(span.start)
     line_start = view.line_starts[line_no]
-    line = text[line_start:line_end]
-    line_letters = [c for c in line if c.isalpha()]
+    line_upper, line_lower = view.line_case(line_no, line_start, line_end)
     speaker = view.speakers.get(line_start)
     in_speaker = bool(speaker and span.start >= speaker[0] and span.end <= speaker[1] + 1)
     speaker_words = speaker[2].split() if speaker else []
@@ -178,8 +189,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "title_case": title,
         "upper": upper,
         "lower": lower,
-        "line_upper": float(bool(line_letters) and sum(c.isupper() for c in line_letters) >= 0.9 * len(line_letters)),
-        "line_lower": float(bool(line_letters) and all(c.islower() for c in line_letters)),
+        "line_upper": line_upper,
+        "line_lower": line_lower,
         "doc_caseless_share": view.caseless_share,
         "zipf_min": min(zipfs),
         "zipf_max": max(zipfs),
@@ -219,15 +230,15 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "next_colon": float(nxt is not None and nxt.text == ":"),
         "next_digit": float(nxt is not None and nxt.like_num),
         "in_parens": float("(" in prefix),
-        "line_chars": math.log1p(len(line)),
+        "line_chars": math.log1p(line_end - line_start),
         "after_colon": float(":" in text[line_start:span.start]),
         # Headline case makes capitals say little: the share of capitalised words on the line.
         "line_title_share": view.line_title_share(line_no, line_start, line_end),
         "span_lower_words": sum(1 for w in raw_words if w[:1].islower() and w.lower() not in res.connectors),
         "span_common_words": sum(1 for z in zipfs if z >= 4.5),
         "name_share": sum(1 for w in words if w in res.first_names or w in res.last_names) / max(1, len(words)),
-        "prev_capitalised": float(prev is not None and prev.is_alpha and prev.text[:1].isupper()),
-        "next_capitalised": float(nxt is not None and nxt.is_alpha and nxt.text[:1].isupper()),
+        "prev_capitalised": float(prev is not None and prev.is_alpha and text[prev.idx].isupper()),
+        "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
         # Every word is shorthand, a drug, a filler or a role: text that stays readable (decide.py).
         "readable": float(bool(content) and (" ".join(words) in res.roles or all(

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 from wordfreq import zipf_frequency
 
 from redact.config import DetectionConfig
+from redact.recase import source_text
 
 # "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:"
 # A line prefix of timestamps and dates: "[00:03:12]", "2/27 7:03pm", "mon 10:41a", "18:06 -".
@@ -625,7 +626,7 @@ def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
     cached = doc.user_data.get("redact_line_cases")
     if cached is None:
         starts, flags, pos = [], [], 0
-        for line in doc.text.split("\n"):
+        for line in source_text(doc).split("\n"):
             starts.append(pos)
             flags.append(_line_is_caseless(line))
             pos += len(line) + 1

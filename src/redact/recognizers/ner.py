@@ -53,7 +53,7 @@ class NerRecognizer(LocalRecognizer):
             source = self.sources.get(ent.label_)
             if source is None:
                 continue
-            found = self._judge(ent, source.label)
+            found = self._judge(ent, source.label, text)
             if found is None:
                 continue
             label, start, end = found
@@ -62,7 +62,7 @@ class NerRecognizer(LocalRecognizer):
                                                 recognition_metadata={"recognizer_name": self.name}))
         return results
 
-    def _judge(self, ent: SpacySpan, label: str) -> tuple[str, int, int] | None:
+    def _judge(self, ent: SpacySpan, label: str, text: str) -> tuple[str, int, int] | None:
         """The (label, start, end) to report for one entity, or None to drop it."""
         value = ent.text
         start = ent.start_char
@@ -88,7 +88,7 @@ class NerRecognizer(LocalRecognizer):
                 return None
             if not (MONTH_OR_HOLIDAY.search(value) or NUMERIC_DATE.search(value)):
                 return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
-            if RATING_BEFORE.search(ent.doc.text, max(0, start - 30), start):
+            if RATING_BEFORE.search(text, max(0, start - 30), start):  # doc.text would rebuild the text
                 return None  # "pain rated 7/10" is a score, not a date
             return label, start, end
         words = [w.strip(".,'’") for w in lowered.split()]

@@ -1,0 +1,59 @@
+"""The detect stage's plumbing: pieces, batches, one pass with caseless lines case-restored."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redact.detect import batches, chunk
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=400), st.integers(10, 60), st.integers(0, 20))
+def test_pieces_own_every_character_once_and_read_on_past_a_cut(text, size, overlap):
+    pieces = list(chunk(text, size=size, overlap=overlap))
+    owned = [(offset, offset + n) for offset, _, n in pieces]
+    assert owned[0][0] == 0 and owned[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(owned, owned[1:]))  # contiguous, no gap, no overlap
+    for offset, piece, n in pieces:
+        assert text[offset:offset + len(piece)] == piece
+        assert n <= len(piece) <= n + overlap
+        assert len(piece) <= size + overlap
+
+
+def test_a_cut_inside_a_long_line_reads_on_over_the_identifier():
+    text = "word " * 30 + "555 201 3344 " + "word " * 30
+    cut_inside = [(offset, piece, n) for offset, piece, n in chunk(text, size=160, overlap=40)]
+    _, first, owned = cut_inside[0]
+    number = text.index("555")
+    assert number < owned < number + len("555 201 3344")  # the cut falls inside the number ...
+    assert "555 201 3344" in first  # ... and the piece that owns its start reads all of it
+
+
+def test_batches_bound_documents_and_characters():
+    views = [("x" * n, i) for i, n in enumerate([10, 10, 50, 5, 200, 1, 1])]
+    out = list(batches(views, max_docs=3, max_chars=60))
+    assert [len(b) for b in out] == [2, 2, 1, 2]
+    assert [v for b in out for v in b] == views  # order kept, nothing dropped
+    assert all(sum(len(t) for t, _ in b) <= 60 for b in out if len(b) > 1)
+
+
+@pytest.mark.slow
+def test_long_single_line_finds_an_identifier_across_a_cut(redactor):
+    from redact.detect import CHUNK_CHARS
+
+    filler = "we talked about the week and the plans for the group "
+    head = (filler * (CHUNK_CHARS // len(filler)))[: CHUNK_CHARS - 6]
+    text = head + " call (555) 201-3344 today " + filler * 20
+    spans = next(redactor.detect([text]))
+    phone = text.index("(555)")
+    assert any(s.start <= phone and s.end >= phone + len("(555) 201-3344") and s.label == "PHONE" for s in spans)
+
+
+@pytest.mark.slow
+def test_caseless_lines_are_read_case_restored_in_the_same_pass(redactor):
+    text = "Intake note.\nI GOT A CALL FROM MARCUS ABOUT THE MEETING IN DAYTON LAST WEEK.\n"
+    spans = next(redactor.detect([text]))
+    found = {text[s.start:s.end] for s in spans}
+    assert "MARCUS" in found
