@@ -6,9 +6,10 @@
 Variants, each in its own subprocess so peak RSS is per variant:
   loop        Presidio AnalyzerEngine (SpacyNlpEngine, same spaCy model) + AnonymizerEngine,
               one analyze + anonymize per document, outputs written
-  floor       bare spaCy nlp.pipe with the components redact loads (tagger, parser, NER)
-  ner-only    nlp.pipe with the NER component alone (a lower reference, not reachable by redact:
-              the name recognizer needs tags and sentence starts)
+  floor       bare spaCy nlp.pipe of redact's model with the components redact loads (tok2vec,
+              tagger, senter, attribute_ruler, NER)
+  ner-only    the same nlp.pipe with the NER component alone (a lower reference: the name
+              recognizer needs tags and sentence starts)
   redact-1    redact.pipeline.run with --workers 1
   redact-N    redact.pipeline.run with --workers N
 Models are loaded (and a few documents run) before the clock starts; docs/s is steady state.
@@ -69,15 +70,29 @@ def _recombined_texts(n: int, seed: int):
         yield "\n\n".join(paragraphs)
 
 
+def real_corpus(name: str, out: Path) -> Path:
+    """The test part of tests/fixtures/real/unlabeled/NAME.jsonl (joined with ../shared/corpora)
+    as one .txt file per document."""
+    from redact.evaluate import load_gold
+
+    out.mkdir(parents=True, exist_ok=True)
+    for i, doc in enumerate(load_gold(ROOT / "tests" / "fixtures" / "real" / "unlabeled" / f"{name}.jsonl",
+                                      part="test"), 1):
+        (out / f"{name}_{i:05d}.txt").write_text(doc.text, encoding="utf-8")
+    return out
+
+
 def read_corpus(folder: Path) -> list[tuple[Path, str]]:
     return [(p, p.read_text(encoding="utf-8")) for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
 # --- variants (run inside the subprocess) --------------------------------------------------------
 def _spacy():
-    import spacy
+    """The pipeline redact runs (its default model, the components it loads)."""
+    from redact.config import load_detection_config
+    from redact.nlp import load_spacy, resolve_model_name
 
-    return spacy.load(MODEL, exclude=["lemmatizer"])  # as redact.nlp.load_spacy
+    return load_spacy(resolve_model_name(load_detection_config()))
 
 
 def variant_floor(corpus: Path, out: Path, workers: int, ner_only: bool = False) -> dict:
@@ -214,8 +229,11 @@ def table(rows: list[tuple[str, dict]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--generate", type=int, metavar="N", default=300,
-                    help="generate a synthetic corpus of N documents (default 300)")
+                    help="generate a synthetic corpus of N documents (default 300; 0: none)")
     ap.add_argument("--corpus", type=Path, help="use this folder of documents instead of generating one")
+    ap.add_argument("--real", action="append", default=[], metavar="SET",
+                    help="also run on the test part of a real unlabeled set (speech, posts, clinical; needs "
+                         "../shared/corpora); repeatable, one table per corpus")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="N for the redact --workers N row")
     ap.add_argument("--scale", action="store_true",
                     help="peak RSS of redact on the corpus and on a tenfold one (needs --generate)")
@@ -236,17 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="redact-corpus-") as tmp:
         if args.scale:
             return scale(Path(tmp), args.generate, args.workers)
-        corpus = args.corpus or generate(args.generate, Path(tmp) / "corpus")
-        n, chars = len(read_corpus(corpus)), sum(len(t) for _, t in read_corpus(corpus))
-        print(f"corpus: {n} documents, {chars:,} characters; {os.cpu_count()} cores", file=sys.stderr)
-        rows = []
-        for label, name, workers in [("vanilla Presidio loop", "loop", 1), ("spaCy nlp.pipe (floor)", "floor", 1),
-                                     ("spaCy NER component only", "ner-only", 1),
-                                     ("redact run --workers 1", "redact", 1),
-                                     (f"redact run --workers {args.workers}", "redact", args.workers)]:
-            print(f"running {label} ...", file=sys.stderr)
-            rows.append((label, run_variant(name, corpus, workers)))
-        print(table(rows))
+        corpora = [(str(args.corpus), args.corpus)] if args.corpus else [] if not args.generate else [
+            (f"{args.generate} generated documents", generate(args.generate, Path(tmp) / "corpus"))]
+        corpora += [(f"real {name} (test part)", real_corpus(name, Path(tmp) / name)) for name in args.real]
+        for title, corpus in corpora:
+            compare(title, corpus, args.workers)
         if not args.no_recall:
             loop, ours = measure(["--variant", "recall-loop"]), measure(["--variant", "recall-redact"])
             print(f"\nRecall on {TEST_GOLD.relative_to(ROOT)} ({loop['mentions']} mentions, label-blind): "
@@ -254,6 +266,19 @@ def main(argv: list[str] | None = None) -> int:
                   f"({'not lower' if ours['recall'] >= loop['recall'] else 'LOWER'}); char precision "
                   f"{loop['precision']:.3f} vs {ours['precision']:.3f}")
     return 0
+
+
+def compare(title: str, corpus: Path, workers: int) -> None:
+    """Every variant on one corpus, one table."""
+    n, chars = len(read_corpus(corpus)), sum(len(t) for _, t in read_corpus(corpus))
+    print(f"\n{title}: {n} documents, {chars:,} characters; {os.cpu_count()} cores", flush=True)
+    rows = []
+    for label, name, w in [("vanilla Presidio loop", "loop", 1), ("spaCy nlp.pipe (floor)", "floor", 1),
+                           ("spaCy NER component only", "ner-only", 1), ("redact run --workers 1", "redact", 1),
+                           (f"redact run --workers {workers}", "redact", workers)]:
+        print(f"running {label} ...", file=sys.stderr)
+        rows.append((label, run_variant(name, corpus, w)))
+    print(table(rows), flush=True)
 
 
 def scale(tmp: Path, n: int, workers: int) -> int:
