@@ -67,7 +67,8 @@ def test_output_paths_drop_names_and_numbers(rel, expected):
 
 
 def test_spans_keep_lines_columns_and_sentence_punctuation():
-    text = "Name: Ana\nDOB: 3/4/1990. Site www.example.org. Lives on 12 Oak St. now\tJo Ann\tx, Li W. and Sunday, May 3,"
+    text = ("Name: Ana\nDOB: 3/4/1990. Site www.example.org. Lives on 12 Oak St. now\tJo Ann\tx, "
+            "Li W. and Sunday, May 3,")
 
     def span(value: str, extra: int) -> Span:
         start = text.index(value)

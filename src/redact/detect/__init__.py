@@ -173,7 +173,8 @@ class Detector:
             if recased:
                 doc.user_data[SOURCE_TEXT] = piece  # recognizers and evidence read the text as written
             # Candidates within lines and columns: each piece of a span across a break is judged alone.
-            local = [s for s in split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc))) if s.start < owned]
+            local = split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc)))
+            local = [s for s in local if s.start < owned]  # the rest is read-on, owned by the next piece
             if recased:
                 local = [self._mark_recased(s, doc) for s in local]
             rows = evidence.rows(doc, local, self.resources) if evidence_rows else []
