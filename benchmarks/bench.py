@@ -13,7 +13,9 @@ Variants, each in its own subprocess so peak RSS is per variant:
   redact-1    redact.pipeline.run with --workers 1
   redact-N    redact.pipeline.run with --workers N
 Models are loaded (and a few documents run) before the clock starts; docs/s is steady state.
-Peak RSS is the peak of the summed RSS of the variant's process tree, sampled every 50 ms.
+Peak RSS is the peak of the summed RSS of the variant's process tree, sampled every 50 ms; peak
+PSS the same with shared pages split between the processes that share them (forked workers share
+the loaded model, which summed RSS counts once per worker).
 Recall: label-blind mention recall (redact.evaluate.score) on tests/fixtures/corpus/test.gold.jsonl.
 """
 
@@ -184,11 +186,12 @@ def measure(args: list[str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
         result_path = Path(tmp.name)
     proc = subprocess.Popen([sys.executable, __file__, *args, "--result", str(result_path)])
-    parent, peak = psutil.Process(proc.pid), 0
+    parent, peak, peak_pss = psutil.Process(proc.pid), 0, 0
     while proc.poll() is None:
         try:
             tree = [parent, *parent.children(recursive=True)]
             peak = max(peak, sum(_rss(p) for p in tree))
+            peak_pss = max(peak_pss, sum(_pss(p) for p in tree))
         except psutil.Error:
             pass
         time.sleep(0.05)
@@ -197,6 +200,7 @@ def measure(args: list[str]) -> dict:
     result = json.loads(result_path.read_text())
     result_path.unlink()
     result["peak_rss_mb"] = peak / 2**20
+    result["peak_pss_mb"] = peak_pss / 2**20
     return result
 
 
@@ -207,6 +211,14 @@ def _rss(process) -> int:
         return 0
 
 
+def _pss(process) -> int:
+    """Proportional set size: pages shared by forked workers counted once in the sum (Linux)."""
+    try:
+        return process.memory_full_info().pss
+    except Exception:
+        return _rss(process)
+
+
 def run_variant(name: str, corpus: Path, workers: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="redact-bench-") as out:
         return measure(["--variant", name, "--corpus", str(corpus), "--workers", str(workers), "--out-dir", out])
@@ -215,14 +227,15 @@ def run_variant(name: str, corpus: Path, workers: int) -> dict:
 def table(rows: list[tuple[str, dict]]) -> str:
     loop = dict(rows).get("vanilla Presidio loop")
     floor = dict(rows).get("spaCy nlp.pipe (floor)")
-    lines = ["| variant | docs | seconds | docs/s | chars/s | peak RSS (MB) | x loop | floor / variant |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| variant | docs | seconds | docs/s | chars/s | peak RSS (MB) | peak PSS (MB) | x loop "
+             "| floor / variant |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:
         rate = r["docs"] / r["seconds"]
         vs_loop = rate / (loop["docs"] / loop["seconds"]) if loop else float("nan")
         vs_floor = (floor["docs"] / floor["seconds"]) / rate if floor else float("nan")
         lines.append(f"| {name} | {r['docs']} | {r['seconds']:.1f} | {rate:.1f} | {r['chars'] / r['seconds']:,.0f} "
-                     f"| {r['peak_rss_mb']:.0f} | {vs_loop:.2f} | {vs_floor:.2f} |")
+                     f"| {r['peak_rss_mb']:.0f} | {r['peak_pss_mb']:.0f} | {vs_loop:.2f} | {vs_floor:.2f} |")
     return "\n".join(lines)
 
 
