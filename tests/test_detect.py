@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,3 +59,28 @@ def test_caseless_lines_are_read_case_restored_in_the_same_pass(redactor):
     spans = next(redactor.detect([text]))
     found = {text[s.start:s.end] for s in spans}
     assert "MARCUS" in found
+
+
+_WORDS = ["Maria Lopez", "called", "555-201-3344", "DOB:", "3/4/1990", "Preferred name:", "Sam", "group",
+          "at", "Riverside Clinic", "on", "Tuesday", "ok", "Room 4", "mm-hmm", "age 42", "Dayton, OH", "."]
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+_\d+\]")
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5), min_size=1, max_size=3),
+                min_size=1, max_size=6))
+def test_redaction_keeps_lines_columns_and_the_text_between_replacements(redactor, lines):
+    """Line and tab counts are unchanged, no replacement crosses a line break or tab, and every
+    stretch of text outside the replaced spans is written exactly as it was."""
+    text = "\n".join("\t".join(" ".join(cell) for cell in line) for line in lines) + "\n"
+    spans = sorted(next(redactor.detect([text])), key=lambda s: s.start)
+    out = redactor.replacer()(text, spans)
+    assert out.count("\n") == text.count("\n") and out.count("\t") == text.count("\t")
+    assert not any(set(text[s.start:s.end]) & {"\n", "\t"} for s in spans)
+    kept, pos = [], 0
+    for s in spans:
+        kept.append(text[pos:s.start])
+        pos = s.end
+    kept.append(text[pos:])
+    assert _PLACEHOLDER.split(out) == kept

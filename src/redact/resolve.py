@@ -78,7 +78,7 @@ def merge(spans: Iterable[Span], text: str) -> list[Span]:
             gap = text[end:span.start]
             overlaps = span.start < end
             touching = any(s.label == span.label for s in last) and (
-                gap == "" or (gap.isspace() and "\n" not in gap and len(gap) <= 2))
+                gap == "" or (gap.isspace() and not _BREAK.search(gap) and len(gap) <= 2))
             if overlaps or touching:
                 last.append(span)
                 end = max(end, span.end)
