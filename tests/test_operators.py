@@ -217,6 +217,24 @@ def test_table_columns_and_text_share_one_date_offset(cli, tmp_path):
     assert moved in next(out.glob("*.csv")).read_text()
 
 
+def test_a_policys_own_date_shift_range_moves_table_columns_too(cli, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("name: narrow\nidentifiers: [DATE, PERSON]\ndefault: {operator: tag}\n"
+                      "operators:\n  DATE: {operator: date_shift, params: {min_days: 3, max_days: 9, salt: r2}}\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "note.txt").write_text("Group session held on 2026-03-18 as planned.\n")
+    (src / "visits.csv").write_text("visit_date,attended\n2026-03-18,yes\n")
+    out = tmp_path / "out"
+    result = cli(["run", src, "--out", out, "--policy", policy, "--date-column", "visit_date",
+                  "--date-mode", "shift", "-q"], env={"REDACT_SECRET": SECRET.decode()})
+    assert result.exit_code == 0, result.output
+    days = offset_days(SECRET, DateShiftParams(min_days=3, max_days=9, salt="r2"))
+    moved = (dt.date(2026, 3, 18) + dt.timedelta(days=days)).isoformat()
+    assert moved in next(out.glob("*.txt")).read_text()
+    assert moved in next(out.glob("*.csv")).read_text()
+
+
 def _surrogate_names(text: str, names: list[str]) -> list[str]:
     """The surrogates a surrogate-policy Replacer writes for each name in `text` (spans by hand)."""
     from redact.policy import load_policy

@@ -121,9 +121,14 @@ def pseudonymise_id(value: str, secret: bytes | None, label: str = "ID") -> str:
     return f"{label}_{digest(secret, 'hmac', key).hex()[:ID_HEX]}"
 
 
-def shift_days(secret: bytes | None) -> int:
+def shift_days(secret: bytes | None, policy: str | None = None) -> int:
     """The run's keyed date offset in days: the one every date of the run moves by, in text,
-    captions and table columns alike (operators.date_shift.offset_days, default range)."""
+    captions and table columns alike (operators.date_shift.offset_days with the policy's DATE
+    parameters when its DATE operator is date_shift, else the default range)."""
     from redact.operators.date_shift import DateShiftParams, offset_days
+    from redact.policy import load_policy
 
-    return offset_days(secret, DateShiftParams())
+    spec = load_policy(policy).operators.get("DATE") if policy else None
+    params = DateShiftParams(**spec.params) if spec is not None and spec.operator == "date_shift" \
+        else DateShiftParams()
+    return offset_days(secret, params)

@@ -168,6 +168,7 @@ class TableRules:
     roles: ColumnRoles
     secret: bytes | None
     keep_formulas: bool = False   # write formula-like cells as they are (else a leading ' neutralises them)
+    policy: str | None = None     # its DATE date_shift parameters set the table date offset too
 
 
 def transform(frame: pd.DataFrame, plan: Plan, rules: TableRules, session: Session) -> pd.DataFrame:
@@ -336,7 +337,7 @@ def _dates(series: pd.Series, rules: TableRules) -> tuple[pd.Series, pd.Index]:
     if rules.roles.mode == "month":
         out = good.dt.strftime("%Y-%m")
     else:
-        shifted = good + pd.Timedelta(days=shift_days(rules.secret))
+        shifted = good + pd.Timedelta(days=shift_days(rules.secret, rules.policy))
         out = shifted if pd.api.types.is_datetime64_any_dtype(series.dtype) else shifted.dt.strftime("%Y-%m-%d")
     return out, series.index[~ok]
 
@@ -686,7 +687,7 @@ class ParquetFormat:
 def _rules(rel: PurePosixPath, options) -> TableRules:
     tables: TableConfig = getattr(options, "tables", None) or TableConfig()
     return TableRules(tables.roles_for(rel), getattr(options, "secret", None),
-                      bool(getattr(options, "keep_formulas", False)))
+                      bool(getattr(options, "keep_formulas", False)), getattr(options, "policy", None))
 
 
 FORMATS = [DelimitedFormat("csv", (".csv",), ","), DelimitedFormat("tsv", (".tsv", ".tab"), "\t"),
