@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -68,6 +69,10 @@ def review(export, sources, review_file, deny_list, target_rate, confidence, see
     click.echo(f"redact review: {summary['documents_sampled']} documents, {summary['words_sampled']} words "
                f"sampled ({session.data['words_needed']} needed); decisions saved to {review_file}", err=True)
     click.echo(f"Open {server.url}  (Ctrl-C to stop)")
+    # Ctrl-C and a plain kill both stop the page cleanly, even when started from a shell that
+    # ignores SIGINT for background jobs (Python then installs no handler of its own).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
