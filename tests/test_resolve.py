@@ -6,7 +6,15 @@ import pytest
 
 from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
-from redact.resolve import expand_to_tokens, extend_names, merge, propagate, split_at_breaks, trim_closing_punctuation
+from redact.resolve import (
+    expand_to_tokens,
+    extend_names,
+    merge,
+    propagate,
+    split_at_breaks,
+    split_people,
+    trim_closing_punctuation,
+)
 from redact.spans import Span
 
 
@@ -88,3 +96,10 @@ def test_spans_keep_lines_columns_and_sentence_punctuation():
     assert trimmed("12 Oak St", 1) == ["12 Oak St."]  # an abbreviation keeps its full stop
     assert trimmed("Li W", 1) == ["Li W."]  # and so does an initial
     assert trimmed("Sunday, May 3", 1) == ["Sunday, May 3"]  # inner punctuation stays
+
+
+def test_two_people_joined_by_a_conjunction_are_two_spans():
+    text = "Gloria and Frank talked; Ana & Li left; Oak and Elm Clinic"
+    people = split_people(text, [Span(0, 16, "PERSON", 0.9, "ner"), Span(25, 33, "PERSON", 0.9, "ner"),
+                                 Span(40, 58, "ORGANIZATION", 0.9, "ner")])
+    assert [text[s.start:s.end] for s in people] == ["Gloria", "Frank", "Ana", "Li", "Oak and Elm Clinic"]

@@ -37,6 +37,26 @@ def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
     return out
 
 
+_CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
+
+
+def split_people(text: str, spans: Iterable[Span]) -> list[Span]:
+    """"Gloria and Frank" is two people: each gets its own replacement (and its own tag number),
+    and the conjunction stays readable."""
+    out = []
+    for span in spans:
+        if span.label != "PERSON":
+            out.append(span)
+            continue
+        pos = span.start
+        for gap in [*_CONJUNCTION.finditer(text, span.start, span.end), None]:
+            end = gap.start() if gap else span.end
+            if end > pos:
+                out.append(Span(pos, end, span.label, span.score, span.source))
+            pos = gap.end() if gap else span.end
+    return out
+
+
 def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:
     """Leave a closing comma, colon or sentence's full stop outside the replacement, so the
     sentence around it stays whole; the full stop of an initial or abbreviation stays inside."""
@@ -160,7 +180,7 @@ def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool
             can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
-    spans = merge(expand_to_tokens(text, split_at_breaks(text, spans)), text)
+    spans = merge(expand_to_tokens(text, split_people(text, split_at_breaks(text, spans))), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
