@@ -111,27 +111,28 @@ def docx_endnotes() -> bytes:
                       f"{REL_NS}/endnotes")
 
 
-def docx_header_revisions() -> bytes:
+def _header_with(text: str, xml: str) -> bytes:
+    """A Word file whose header paragraph reads `text` and ends with the raw `xml` (closing </w:p>)."""
     def edit(document):
-        document.sections[0].header.paragraphs[0].text = "Group notes"
+        document.sections[0].header.paragraphs[0].text = text
+    data = _docx(edit)
+    header = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if re.match(r"word/header\d*\.xml", n))
+    return _patch(data, {header: lambda s: s.replace("</w:p>", xml, 1)})
+
+
+def docx_header_revisions() -> bytes:
     revision = ('<w:ins w:id="91" w:author="Clementine Vasquez" w:date="2026-03-01T10:00:00Z"><w:r>'
                 '<w:t xml:space="preserve"> and minutes</w:t></w:r></w:ins>'
                 '<w:del w:id="92" w:author="Clementine Vasquez" w:date="2026-03-01T10:00:00Z"><w:r>'
                 '<w:delText>for Rosalind Featherstone</w:delText></w:r></w:del></w:p>')
-    data = _docx(edit)
-    header = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if re.match(r"word/header\d*\.xml", n))
-    return _patch(data, {header: lambda s: s.replace("</w:p>", revision, 1)})
+    return _header_with("Group notes", revision)
 
 
 def docx_watermark() -> bytes:
-    def edit(document):
-        document.sections[0].header.paragraphs[0].text = "Draft"
     mark = ('<w:r><w:pict><v:shape id="PowerPlusWaterMarkObject1" type="#_x0000_t136" '
             'style="position:absolute;width:400pt;height:100pt"><v:textpath string="Wendeline Marchetti"/>'
             '</v:shape></w:pict></w:r></w:p>')
-    data = _docx(edit)
-    header = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if re.match(r"word/header\d*\.xml", n))
-    return _patch(data, {header: lambda s: s.replace("</w:p>", mark, 1)})
+    return _header_with("Draft", mark)
 
 
 def docx_core_properties() -> bytes:
