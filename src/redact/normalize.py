@@ -25,7 +25,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redact.spans import Span
@@ -216,6 +216,3 @@ def normal_text(text: str) -> str:
     """Just the view's text (for comparing values, e.g. a planted name against an output)."""
     return normal_view(text).text
 
-
-def normal_views(texts: Sequence[str]) -> list[NormalView]:
-    return [normal_view(t) for t in texts]

@@ -23,11 +23,3 @@ class Span:
     def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "label": self.label, "score": round(self.score, 4)}
 
-
-@dataclass
-class Document:
-    """One unit of text to de-identify, with where it came from."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any] = field(default_factory=dict)

@@ -48,7 +48,6 @@ SPEECH_VERBS = ("said", "says", "say", "shared", "shares", "told", "tells", "ask
                 "disclosed", "discloses", "described", "describes", "recalled", "recalls", "called")
 SPEECH = re.compile(r"(?<!\w)(?:" + "|".join(SPEECH_VERBS) + r")(?!\w)", re.IGNORECASE)
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "ze", "xe", "zir", "xyr"})
-QUOTES_OPEN, QUOTES_CLOSE = "“\"", "”\""
 # Withheld texts shorter than this are not looked for by withdraw's check (too common to mean much).
 MIN_CHECK_CHARS = 20
 

@@ -156,20 +156,20 @@ class Detector:
             len(word) >= 3 and zipf(word) < 2.5)
 
     def _views(self, texts: Iterable[str]) -> Iterator[tuple[str, tuple]]:
-        """(what spaCy reads, (text number, piece offset, text, piece)) per piece: the piece itself,
-        or a copy with its caseless lines case-restored (recase.py), so one NER pass serves both."""
+        """(what spaCy reads, (text number, piece offset, text, piece, owned, recased)) per piece:
+        the piece itself, or a copy with its caseless lines case-restored (recase.py), so one NER
+        pass serves both."""
         for n, text in enumerate(texts):
             for offset, piece, owned in chunk(text):
                 view = recase(piece, _line_is_caseless, self._is_proper)
-                yield (view or piece), (n, offset, text, piece, owned)
+                yield (view or piece), (n, offset, text, piece, owned, view is not None and view != piece)
 
     def _piece_candidates(self, texts: Iterable[str],
                           evidence_rows: bool) -> Iterator[tuple[int, str, list[Span], list[dict]]]:
         """(text number, text, candidate spans in text offsets, evidence rows) per piece, in order."""
         docs = (doc for batch in batches(self._views(texts), self.config.batch_size)
                 for doc in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
-        for doc, (n, offset, text, piece, owned) in docs:
-            recased = doc.text != piece
+        for doc, (n, offset, text, piece, owned, recased) in docs:
             if recased:
                 doc.user_data[SOURCE_TEXT] = piece  # recognizers and evidence read the text as written
             # Candidates within lines and columns: each piece of a span across a break is judged alone.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 
 from redact.errors import InputError
 
@@ -70,7 +69,7 @@ def xml_parser():
                            remove_blank_text=False)
 
 
-def parse_xml(data: bytes, kind: str, on_error: Callable[[], str] | None = None):
+def parse_xml(data: bytes, kind: str):
     """An XML part as an lxml element. A DTD (entity declarations), an undefined entity or any
     malformed XML is an InputError: such a part cannot be rewritten safely."""
     from lxml import etree
