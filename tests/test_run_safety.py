@@ -4,6 +4,7 @@ exit codes, a manifest that lists exactly the complete outputs, each input read 
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 from pathlib import Path
@@ -194,6 +195,57 @@ def test_each_input_is_read_once(tmp_path, monkeypatch):
     assert result.ok == 4
     assert {name: n for name, n in reads.items() if name.endswith(".txt")} == {f"note_{i}.txt": 1 for i in range(3)}
     assert reads["table.csv"] == 1  # hashed once (the table reader streams it for itself)
+
+
+# --- one pass over a text table: its encoding told as it is read ------------------------------------------
+def _decoded(data: bytes, fallback: str | None = None) -> tuple[str, str]:
+    from redact.io.tabular import TextSource
+
+    source = TextSource(io.BytesIO(data), fallback)
+    with source.text(newline="") as handle:
+        return handle.read(), source.encoding
+
+
+def _blocks():
+    from redact.io.source import READ_CHUNK
+    from redact.io.tabular import HEAD_BYTES
+
+    return HEAD_BYTES, READ_CHUNK
+
+
+@pytest.mark.parametrize("case", ["utf-8 split at the first block", "utf-8 split at a later block",
+                                  "fallback in the first block", "fallback after ascii", "bom utf-8", "bom utf-16"])
+def test_one_pass_decoding_reads_as_decoding_the_whole_file(case):
+    from redact.io.text import decode
+
+    head, chunk = _blocks()
+    data = {
+        "utf-8 split at the first block": b"a" * (head - 1) + "é,José\n".encode(),
+        "utf-8 split at a later block": b"a" * (head + chunk - 1) + "é,José\n".encode(),
+        "fallback in the first block": "José,".encode() + "café\n".encode("cp1252"),
+        "fallback after ascii": b"id,note\n" + b"1,ok\n" * head + "2,café\n".encode("cp1252"),
+        "bom utf-8": "id,note\n1,José\n".encode("utf-8-sig"),
+        "bom utf-16": "id,note\n1,José\n".encode("utf-16"),
+    }[case]
+    assert _decoded(data, "cp1252") == decode(data, "cp1252")
+
+
+@pytest.mark.parametrize("fallback, reason", [(None, "not valid UTF-8"), ("cp1252", "mixed encodings")])
+def test_bytes_that_are_not_utf8_past_the_first_block_after_utf8_text_are_refused(fallback, reason):
+    from redact.errors import InputError
+
+    head, _ = _blocks()
+    data = "1,José\n".encode() + b"2,ok\n" * head + "3,café\n".encode("cp1252")
+    with pytest.raises(InputError, match=reason):
+        _decoded(data, fallback)
+
+
+def test_nul_past_the_first_block_is_a_binary_file():
+    from redact.errors import InputError
+
+    head, _ = _blocks()
+    with pytest.raises(InputError, match="binary file"):
+        _decoded(b"1,ok\n" * head + b"2,\x00\n")
 
 
 # --- folders and names -------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """Tabular exports: CSV, TSV and JSONL (streamed in chunks), XLSX and Parquet (whole), via pandas.
+Each is read once, front to back, from the open file the run hands over (hashing what it reads,
+see redact.io.source).
 
 Each column gets a role (see redact.tables): free text is redacted through detection a whole
 column at a time, ids become keyed pseudonyms, dates are coarsened or shifted, dropped columns go,
@@ -35,6 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from redact.errors import InputError
+from redact.io.source import READ_CHUNK, read_at_most, read_whole
 from redact.spans import Span
 from redact.tables import ColumnRoles, TableConfig, pseudonymise_id, shift_days
 
@@ -345,15 +348,21 @@ def _dates(series: pd.Series, rules: TableRules) -> tuple[pd.Series, pd.Index]:
 # --- documents -----------------------------------------------------------------------------------
 
 class TableDocument:
-    """A table read in chunks and written chunk by chunk through the same plan and replacer."""
+    """A table read in chunks and written chunk by chunk through the same plan and replacer.
+    `chunks` can be iterated once: the file is read once, front to back."""
 
     def __init__(self, chunks: Callable[[], Iterator[pd.DataFrame]], writer: ChunkWriter,
-                 rules: TableRules, encoding: str | None) -> None:
+                 rules: TableRules, text: TextSource | None = None) -> None:
         self.chunks = chunks
         self.writer = writer
         self.rules = rules
-        self.encoding = encoding
+        self.text = text
         self.notes: list[str] = []
+
+    @property
+    def encoding(self) -> str | None:
+        """The text encoding read so far (it can switch to the fallback part way, see TextSource)."""
+        return self.text.encoding if self.text is not None else None
 
     def write(self, sink: BinaryIO, session: Session) -> None:
         plan = None
@@ -368,31 +377,116 @@ class TableDocument:
 ChunkWriter = Callable[[BinaryIO], Any]   # context manager yielding put(out_frame, in_frame)
 
 
-def sniff_encoding(path: Path, fallback: str | None) -> str:
-    """The text encoding of a file, checked over the whole file in blocks (memory stays flat)."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+def _source(path: Path, source: BinaryIO | None) -> tuple[BinaryIO, bool]:
+    """(what to read, whether the document closes it when read): the run's hashing reader, which
+    the run closes, else the path opened here."""
+    return (source, False) if source is not None else (path.open("rb", buffering=0), True)
+
+
+# The encoding is told from the first 64 KiB, line ends too; held from open to write, so small.
+HEAD_BYTES = 1 << 16
+NOT_UTF8_HINT = "pass --encoding with the file's encoding"
+
+
+def _known_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return name
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    try:
+        return bytes(range(128)).decode(encoding) == "".join(map(chr, range(128)))
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+class TextSource(io.RawIOBase):
+    """A text table's bytes for a UTF-8 text wrapper, checked as they are read (one pass): the
+    encoding is told from the first block (a byte-order mark; else UTF-8 when the block is valid
+    UTF-8; else `fallback`, --encoding). A later byte that is not UTF-8 switches to the fallback
+    only when everything before it was ASCII, which reads the same in the fallback; after other
+    UTF-8 text the file is refused as mixed (decoding it all with the fallback would garble the
+    UTF-8 text read so far, names too). NUL bytes are refused (a binary file) unless a UTF-16
+    byte-order mark says otherwise. Errors are raised as InputError when they are met.
+    `owned`: `raw` is closed with this source (else its opener, the run, closes it)."""
+
+    def __init__(self, raw: BinaryIO, fallback: str | None, owned: bool = False) -> None:
+        super().__init__()
+        from redact.io.text import BOMS
+
+        self.raw, self.owned = raw, owned
+        self.fallback = _known_encoding(fallback)
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.ascii = True   # every byte converted so far was ASCII
+        self.taken = False
         try:
-            while block := handle.read(1 << 20):
-                if b"\x00" in block:
-                    raise InputError("binary file (contains NUL bytes)")
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-            return "utf-8"
+            head = read_at_most(raw, HEAD_BYTES)
+            self.newline = "\r\n" if b"\r\n" in head else "\n"
+            self.bom = next((encoding for bom, encoding in BOMS if head.startswith(bom)), None)
+            self.encoding = self.bom or "utf-8"
+            self.done = len(head) < HEAD_BYTES
+            self.pending = memoryview(head if self.bom else self._convert(head, first=True))
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.owned and not self.closed:
+            self.raw.close()
+        super().close()
+
+    def readable(self) -> bool:
+        return True
+
+    def text(self, newline: str | None) -> io.TextIOWrapper:
+        """The text, once (the file is not read again)."""
+        if self.taken:
+            raise RuntimeError("a table's text can be read once")
+        self.taken = True
+        return io.TextIOWrapper(io.BufferedReader(self, READ_CHUNK), encoding=self.bom or "utf-8", newline=newline)
+
+    def readinto(self, buffer) -> int:
+        while not self.pending and not self.done:
+            block = self.raw.read(READ_CHUNK)
+            self.done = not block
+            self.pending = memoryview(block if self.bom else self._convert(block))
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+    def _convert(self, block: bytes, first: bool = False) -> bytes:
+        if b"\x00" in block:
+            raise InputError("binary file (contains NUL bytes)")
+        try:
+            text = self.decoder.decode(block, self.done)
+        except UnicodeDecodeError as exc:
+            text = self._switch(block, exc, first)
+        self.ascii = self.ascii and block.isascii()
+        return text.encode("utf-8")
+
+    def _switch(self, block: bytes, exc: UnicodeDecodeError, first: bool) -> str:
+        """The block decoded with the fallback, from here to the end of the file."""
+        if self.encoding != "utf-8":
+            raise InputError(f"not valid {self.encoding}", hint=NOT_UTF8_HINT) from None
+        if self.fallback is None:
+            raise InputError("not valid UTF-8", hint=NOT_UTF8_HINT) from None
+        # The first block is decoded whole again; a later one only after ASCII alone (then the
+        # incremental decoder holds nothing, and exc.start is an offset into `block`).
+        if not (first or self.ascii and block[:exc.start].isascii() and _ascii_compatible(self.fallback)):
+            raise InputError("mixed encodings (UTF-8 text, then bytes that are not UTF-8)",
+                             hint="convert the file to one encoding, e.g. UTF-8") from None
+        self.encoding = self.fallback
+        self.decoder = codecs.getincrementaldecoder(self.fallback)()
+        try:
+            return self.decoder.decode(block, self.done)
         except UnicodeDecodeError:
-            if fallback:
-                try:
-                    codecs.lookup(fallback)
-                    return fallback
-                except LookupError:
-                    pass
-            raise InputError("not valid UTF-8", hint="pass --encoding with the file's encoding") from None
+            raise InputError(f"not valid {self.fallback}", hint=NOT_UTF8_HINT) from None
 
 
 def _out_encoding(encoding: str) -> str:
@@ -415,14 +509,14 @@ class _TextSink:
 
 # --- CSV / TSV -------------------------------------------------------------------------------------
 
-def _csv_chunks(path: Path, encoding: str, sep: str) -> Iterator[pd.DataFrame]:
+def _csv_chunks(source: TextSource, sep: str) -> Iterator[pd.DataFrame]:
     """Strict parsing (csv module): a row with more or fewer fields than the header, or an
     unterminated quote, is an InputError naming the line, never the content."""
     import pandas as pd
 
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     kind = "TSV" if sep == "\t" else "CSV"
-    with path.open("r", encoding=encoding, newline="") as handle:
+    with source.text(newline="") as handle:
         reader = csv.reader(handle, delimiter=sep, strict=True)
         try:
             header = next(reader, None)
@@ -447,17 +541,12 @@ def _csv_chunks(path: Path, encoding: str, sep: str) -> Iterator[pd.DataFrame]:
             problem = "unterminated quoted field" if "end of data" in str(exc) else "bad quoting"
             raise InputError(f"malformed {kind}: {problem} (near line {reader.line_num})") from None
         except UnicodeDecodeError:
-            raise InputError(f"not valid {encoding}", hint="pass --encoding with the file's encoding") from None
+            raise InputError(f"not valid {source.encoding}", hint=NOT_UTF8_HINT) from None
 
 
 def _line_number(reader, rows_read: int, offset: int) -> int:
     # reader.line_num is the line reached after the whole chunk (exact unless quoted fields span lines).
     return reader.line_num - (rows_read - 1 - offset)
-
-
-def _newline(path: Path) -> str:
-    with path.open("rb") as handle:
-        return "\r\n" if b"\r\n" in handle.read(1 << 16) else "\n"
 
 
 def _csv_writer(sep: str, encoding: str, newline: str, keep_formulas: bool = False):
@@ -487,21 +576,23 @@ class DelimitedFormat:
     suffixes: tuple[str, ...]
     sep: str
 
-    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
-        encoding = sniff_encoding(path, options.encoding)
+    def open(self, path: Path, rel: PurePosixPath, options, source: BinaryIO | None = None) -> TableDocument:
+        """`source`: the open input (the run passes its hashing reader), else `path` is opened."""
+        raw, owned = _source(path, source)
+        text = TextSource(raw, options.encoding, owned)
         rules = _rules(rel, options)
-        return TableDocument(lambda: _csv_chunks(path, encoding, self.sep),
-                             _csv_writer(self.sep, encoding, _newline(path), rules.keep_formulas), rules, encoding)
+        return TableDocument(lambda: _csv_chunks(text, self.sep),
+                             _csv_writer(self.sep, text.encoding, text.newline, rules.keep_formulas), rules, text)
 
 
 # --- JSONL -----------------------------------------------------------------------------------------
 
-def _jsonl_chunks(path: Path, encoding: str, records: list) -> Iterator[pd.DataFrame]:
+def _jsonl_chunks(source: TextSource, records: list) -> Iterator[pd.DataFrame]:
     """Frames of CHUNK_ROWS records; `records` receives each chunk's original dicts, so untouched
     values are written back with their own JSON types and keys in their own order."""
     import pandas as pd
 
-    with path.open("r", encoding=encoding) as handle:
+    with source.text(newline=None) as handle:
         numbered = ((n, line) for n, line in enumerate(handle, 1) if line.strip())
         try:
             while batch := list(islice(numbered, CHUNK_ROWS)):
@@ -517,7 +608,7 @@ def _jsonl_chunks(path: Path, encoding: str, records: list) -> Iterator[pd.DataF
                 columns = list(dict.fromkeys(k for r in records for k in r))
                 yield pd.DataFrame.from_records(records, columns=columns).astype(object)
         except UnicodeDecodeError:
-            raise InputError(f"not valid {encoding}", hint="pass --encoding with the file's encoding") from None
+            raise InputError(f"not valid {source.encoding}", hint=NOT_UTF8_HINT) from None
 
 
 def _jsonl_writer(encoding: str, records: list):
@@ -567,14 +658,27 @@ class JsonlFormat:
     name: str = "jsonl"
     suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
 
-    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
-        encoding = sniff_encoding(path, options.encoding)
+    def open(self, path: Path, rel: PurePosixPath, options, source: BinaryIO | None = None) -> TableDocument:
+        raw, owned = _source(path, source)
+        text = TextSource(raw, options.encoding, owned)
         records: list[dict] = []
-        return TableDocument(lambda: _jsonl_chunks(path, encoding, records), _jsonl_writer(encoding, records),
-                             _rules(rel, options), encoding)
+        return TableDocument(lambda: _jsonl_chunks(text, records),
+                             _jsonl_writer(text.encoding, records), _rules(rel, options), text)
 
 
 # --- XLSX and Parquet (read whole: they are compressed containers) ---------------------------------
+# Both need random access (the zip directory and the Parquet footer sit at the end), so the file is
+# read into memory once, front to back (hashed on the way), and parsed from there: at most
+# --max-bytes, and less than the frames parsed from it, which are held whole anyway. Not a temporary
+# file: that would put the unredacted bytes on disk.
+
+def _read_whole(raw: BinaryIO, owned: bool, limit: int | None) -> bytes:
+    try:
+        return read_whole(raw, limit)
+    finally:
+        if owned:
+            raw.close()
+
 
 class _BytesWriter:
     """Collects whole frames, then renders them into the sink at the end."""
@@ -597,8 +701,8 @@ class XlsxDocument:
 
     encoding = None
 
-    def __init__(self, path: Path, rules: TableRules) -> None:
-        self.path = path
+    def __init__(self, raw: BinaryIO, owned: bool, limit: int | None, rules: TableRules) -> None:
+        self.raw, self.owned, self.limit = raw, owned, limit
         self.rules = rules
         self.notes: list[str] = []
 
@@ -607,11 +711,12 @@ class XlsxDocument:
 
         from redact.io.archive import open_checked
 
-        open_checked(str(self.path), "XLSX workbook").close()   # decompression bombs refused unread
+        data = _read_whole(self.raw, self.owned, self.limit)
+        open_checked(data, "XLSX workbook").close()   # decompression bombs refused unread
         try:
             with warnings.catch_warnings():   # openpyxl warns about features it drops
                 warnings.simplefilter("ignore")
-                return pd.read_excel(self.path, sheet_name=None, engine="openpyxl")
+                return pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
         except Exception:   # zip, XML and openpyxl errors alike; their messages may quote cells
             raise InputError("corrupt or unreadable XLSX workbook") from None
 
@@ -642,17 +747,19 @@ class XlsxFormat:
     name: str = "xlsx"
     suffixes: tuple[str, ...] = (".xlsx",)
 
-    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
-        return XlsxDocument(path, _rules(rel, options))
+    def open(self, path: Path, rel: PurePosixPath, options, source: BinaryIO | None = None) -> XlsxDocument:
+        return XlsxDocument(*_source(path, source), getattr(options, "max_bytes", None), _rules(rel, options))
 
 
-def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _parquet_chunks(raw: BinaryIO, owned: bool, limit: int | None) -> Iterator[pd.DataFrame]:
     import pandas as pd
 
+    data = _read_whole(raw, owned, limit)
     try:
-        frame = pd.read_parquet(path, engine="pyarrow")
+        frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
     except Exception:
         raise InputError("corrupt or unreadable Parquet file") from None
+    del data   # the frame holds what is needed
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()   # a stored index is data too: it goes through the column roles
     yield frame
@@ -679,9 +786,11 @@ class ParquetFormat:
     name: str = "parquet"
     suffixes: tuple[str, ...] = (".parquet",)
 
-    def open(self, path: Path, rel: PurePosixPath, options) -> TableDocument:
-        return TableDocument(lambda: _parquet_chunks(path), lambda sink: _BytesWriter(sink, _parquet_render),
-                             _rules(rel, options), None)
+    def open(self, path: Path, rel: PurePosixPath, options, source: BinaryIO | None = None) -> TableDocument:
+        raw, owned = _source(path, source)
+        limit = getattr(options, "max_bytes", None)
+        return TableDocument(lambda: _parquet_chunks(raw, owned, limit),
+                             lambda sink: _BytesWriter(sink, _parquet_render), _rules(rel, options))
 
 
 def _rules(rel: PurePosixPath, options) -> TableRules:
