@@ -3,11 +3,16 @@ exit codes, a manifest that lists exactly the complete outputs, each input read 
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import hashlib
 import io
 import json
 import os
-from pathlib import Path
+import struct
+import sys
+from collections import Counter
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -171,30 +176,150 @@ def test_secret_file_inside_input_or_output_is_refused(cli, tmp_path, where):
 
 
 # --- each input read once -------------------------------------------------------------------------------
-def test_each_input_is_read_once(tmp_path, monkeypatch):
-    corpus, out = _corpus(tmp_path / "in", 3), tmp_path / "out"
-    (corpus / "table.csv").write_text("note\nMet Maria Lopez.\n")
-    reads: dict[str, int] = {}
-    real_read_bytes, real_os_open = Path.read_bytes, os.open
+_LISTENING: list[_Opens] = []  # counters the audit hook reports to (a hook cannot be removed)
+_HOOKED = False
 
-    def count(path) -> None:
-        path = Path(os.fsdecode(path))
-        if corpus in path.parents:
-            reads[path.name] = reads.get(path.name, 0) + 1
 
-    def read_bytes(self):
-        count(self)
-        return real_read_bytes(self)
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _LISTENING and isinstance(args[0], (str, bytes, os.PathLike)):
+        for counter in _LISTENING:
+            counter.saw_python(args[0])
 
-    def os_open(path, flags, *args, **kwargs):
-        count(path)
-        return real_os_open(path, flags, *args, **kwargs)
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    monkeypatch.setattr(os, "open", os_open)
+
+class _Opens:
+    """Opens of the files in `folder`, by any means. Python's audit hook sees every open made from
+    Python (open, io.open, Path.open and read_bytes, os.open, io.FileIO: zipfile, openpyxl and
+    pandas included); on Linux, inotify also sees opens by native code (pyarrow opens a Parquet
+    path in C++). inotify merges an event with an identical one just before it, so reads and
+    closes are watched too (only two opens in a row with nothing between would count once, and
+    the audit hook counts those made from Python). A file's count is the larger of the two."""
+
+    IN_ACCESS, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE, IN_OPEN, IN_Q_OVERFLOW = 0x1, 0x8, 0x10, 0x20, 0x4000
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = os.path.abspath(folder)
+        self.python: Counter = Counter()
+        self.kernel: Counter = Counter()
+        self.fd = -1
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+            mask = self.IN_OPEN | self.IN_ACCESS | self.IN_CLOSE_WRITE | self.IN_CLOSE_NOWRITE
+            assert self.fd >= 0 and libc.inotify_add_watch(self.fd, os.fsencode(self.folder), mask) >= 0
+
+    def saw_python(self, path) -> None:
+        path = os.path.abspath(os.fsdecode(path))
+        if os.path.dirname(path) == self.folder:
+            self.python[os.path.basename(path)] += 1
+
+    def __enter__(self) -> _Opens:
+        global _HOOKED
+        if not _HOOKED:
+            sys.addaudithook(_audit)
+            _HOOKED = True
+        _LISTENING.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _LISTENING.remove(self)
+        if self.fd < 0:
+            return
+        try:
+            while True:
+                try:
+                    data = os.read(self.fd, 1 << 20)
+                except BlockingIOError:
+                    break
+                offset = 0
+                while offset < len(data):
+                    _, mask, _, size = struct.unpack_from("iIII", data, offset)
+                    name = data[offset + 16:offset + 16 + size].rstrip(b"\0")
+                    offset += 16 + size
+                    assert not mask & self.IN_Q_OVERFLOW, "inotify lost events"
+                    if mask & self.IN_OPEN and name:
+                        self.kernel[os.fsdecode(name)] += 1
+        finally:
+            os.close(self.fd)
+
+    def counts(self) -> dict[str, int]:
+        return {name: max(self.python[name], self.kernel[name]) for name in self.python | self.kernel}
+
+
+def _table(folder: Path, suffix: str, note: str = "Met Maria Lopez on Tuesday.") -> Path:
+    """A small table of the format `suffix`: an id column and a note column."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["1", "2"], "note": [note, "Call 555-201-3300 tomorrow."]})
+    path = folder / f"table{suffix}"
+    if suffix in (".csv", ".tsv"):
+        frame.to_csv(path, sep="," if suffix == ".csv" else "\t", index=False)
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_parquet(path)
+    return path
+
+
+TABLE_SUFFIXES = [".csv", ".tsv", ".jsonl", ".xlsx", ".parquet"]
+
+
+@pytest.mark.parametrize("suffix", TABLE_SUFFIXES)
+def test_each_input_is_opened_and_hashed_once(tmp_path, suffix):
+    corpus, out = _corpus(tmp_path / "in", 2), tmp_path / "out"
+    table = _table(corpus, suffix)
+    with _Opens(corpus) as opens:
+        result = run([corpus], RunOptions(out=out, workers=1))
+    assert result.ok == 3
+    assert opens.counts() == {"note_0.txt": 1, "note_1.txt": 1, table.name: 1}
+    # The digests of the one streamed read are those of the whole file.
+    from redact.worker import input_digests
+
+    line = next(line for line in read_jsonl(out / "manifest.jsonl") if line["input"].endswith(suffix))
+    assert (line["sha256"], line["source_key"]) == input_digests(table, PurePosixPath(table.name), None)
+    assert line["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+
+
+def test_resume_keeps_a_finished_table_and_rewrites_a_changed_one(tmp_path):
+    import pandas as pd
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    same = _table(corpus, ".csv")
+    changed = _table(corpus, ".parquet")
+    run([corpus], RunOptions(out=out, workers=1))
+    outputs = {Path(line["input"]).suffix: out / line["output"] for line in read_jsonl(out / "manifest.jsonl")}
+    before = {suffix: (path.stat().st_ino, path.stat().st_mtime_ns) for suffix, path in outputs.items()}
+    _table(corpus, ".parquet", note="Met Darnell Washington on Friday.")
+    with _Opens(corpus) as opens:
+        result = run([corpus], RunOptions(out=out, workers=1, resume=True))
+    assert (result.kept, result.new("ok")) == (1, 1)
+    kept = outputs[".csv"].stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == before[".csv"]  # not rewritten
+    assert (outputs[".parquet"].stat().st_ino, outputs[".parquet"].stat().st_mtime_ns) != before[".parquet"]
+    assert "Darnell" not in str(pd.read_parquet(outputs[".parquet"]).to_dict())
+    line = next(line for line in read_jsonl(out / "manifest.jsonl") if line["input"].endswith(".parquet"))
+    assert line["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+    # Hashed to find the earlier line: kept, read once; changed, read again to be parsed.
+    assert opens.counts() == {same.name: 1, changed.name: 2}
+
+
+def test_table_failing_part_way_is_quarantined_and_still_hashed_whole(tmp_path):
+    from redact.io.tabular import CHUNK_ROWS
+
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    rows = [f"{i},Visit went well" for i in range(CHUNK_ROWS + 200_000)]
+    rows[CHUNK_ROWS + 5] += ",an extra field"  # malformed in the second chunk, megabytes before the end
+    table = corpus / "visits.csv"
+    table.write_text("id,note\n" + "\n".join(rows) + "\n")
     result = run([corpus], RunOptions(out=out, workers=1))
-    assert result.ok == 4
-    assert {name: n for name, n in reads.items() if name.endswith(".txt")} == {f"note_{i}.txt": 1 for i in range(3)}
-    assert reads["table.csv"] == 1  # hashed once (the table reader streams it for itself)
+    assert result.quarantined == 1
+    [line] = _check_manifest_matches_outputs(out)
+    assert line["status"] == "quarantined" and line["reason"].startswith("malformed CSV: a row has 3 fields")
+    assert line["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()  # the rest read through
+    assert line["source_key"]
 
 
 # --- one pass over a text table: its encoding told as it is read ------------------------------------------
@@ -246,6 +371,20 @@ def test_nul_past_the_first_block_is_a_binary_file():
     head, _ = _blocks()
     with pytest.raises(InputError, match="binary file"):
         _decoded(b"1,ok\n" * head + b"2,\x00\n")
+
+
+def test_csv_that_switches_to_the_fallback_part_way_records_it(tmp_path):
+    head, _ = _blocks()
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "visits.csv").write_bytes(b"id,note\n" + b"1,ok\n" * head + "2,café au lait\n".encode("cp1252"))
+    from redact.tables import ColumnRoles, TableConfig
+
+    kept = TableConfig(columns=ColumnRoles(keep=("note",)))  # written as read: the decoding shows
+    assert run([corpus], RunOptions(out=out, workers=1, encoding="cp1252", tables=kept)).ok == 1
+    [line] = read_jsonl(out / "manifest.jsonl")
+    assert line["encoding"] == "cp1252"
+    assert (out / line["output"]).read_text(encoding="utf-8").endswith("2,café au lait\n")
 
 
 # --- folders and names -------------------------------------------------------------------------------

@@ -5,6 +5,11 @@ forked workers) and by Spark executors; it imports neither engine.
 A document that was finished by an earlier run with the same bytes and configuration (its
 `source_key` and `config` in `RunOptions.previous`, its output still there) is not redone: the
 worker reads and hashes it, sees the match and reports it as kept.
+
+Streamed tables (CSV, TSV, JSONL, XLSX, Parquet) are hashed by the reader that parses them
+(io.source.HashingReader), so their digests are known once they have been read to the end, after
+their output is written. With --resume they are hashed first, to find the earlier run's line; one
+that is not kept is then read a second time to parse it (the only input ever read twice).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import hashlib
 import hmac
 import stat
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -21,11 +27,11 @@ from redact.atomic import atomic_output, atomic_write, describe, is_fatal
 from redact.errors import InputError
 from redact.io import format_for
 from redact.io.paths import deidentify_paths
+from redact.io.source import HashingReader, open_input
 from redact.spans import Span
 from redact.tables import TableConfig
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-READ_CHUNK = 1 << 20
 KEEP_STATUSES = frozenset({"ok", "skipped", "quarantined"})
 SKIP_REASONS = ("unsupported file type", "empty file", "symbolic link", "not a regular file")
 
@@ -124,21 +130,12 @@ class Digests:
 def input_digests(path: Path, rel: PurePosixPath, secret: bytes | None) -> tuple[str, str] | None:
     """(sha256, source_key) of a regular file, streamed in constant memory; None when it cannot be
     read as a regular file (such inputs have no key and are simply retried on resume)."""
-    import os
-
+    digests = Digests(rel, secret)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        with HashingReader(open_input(path), digests) as reader:
+            reader.drain()
+    except (OSError, InputError):
         return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        digests = Digests(rel, secret)
-        try:
-            while chunk := handle.read(READ_CHUNK):
-                digests.update(chunk)
-        except OSError:
-            return None
     return digests.result()
 
 
@@ -230,11 +227,46 @@ def _check_file(item: Input, options: RunOptions) -> None:
 
 
 class _Read:
-    """One input's digests and, unless it was kept or refused, its parsed form."""
+    """One input's digests and, unless it was kept or refused, its parsed form; for a streamed
+    table, the open file it is parsed from, hashing as it goes."""
 
     def __init__(self) -> None:
         self.digests: tuple[str, str] | None = None
         self.parsed = None
+        self.source: HashingReader | None = None
+
+    def finish(self) -> None:
+        """Close the streamed input; its digests once the rest is read through (a table that
+        failed part way is still hashed whole), None when it cannot be read to the end."""
+        if self.source is None:
+            return
+        try:
+            self.source.drain()
+            self.digests = self.source.digests.result()
+        except InputError:
+            self.digests = None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()
+            self.source = None
+
+    def digests_into(self, outcome: Outcome, base: dict) -> None:
+        if self.digests is not None:
+            base["sha256"], outcome.source_key = self.digests
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """OS errors while reading an input as its one-line reason."""
+    try:
+        yield
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {describe(exc)}") from None
 
 
 def _read(item: Input, options: RunOptions, state: _Read) -> bool:
@@ -243,19 +275,17 @@ def _read(item: Input, options: RunOptions, state: _Read) -> bool:
     _check_file(item, options)
     fmt = format_for(item.path)
     streamed = fmt is not None and hasattr(fmt, "open")
-    try:
+    with _reading():
         size = item.path.stat().st_size
-        if fmt is None or size > options.max_bytes or streamed or size == 0:
+        # A streamed table is hashed by its reader as it is parsed (below, and _Read.finish); with
+        # --resume first on its own, as the earlier run's lines are found by digest.
+        if fmt is None or size > options.max_bytes or size == 0 or streamed and options.previous:
             state.digests = input_digests(item.path, item.rel, options.secret)
-        else:
+        elif not streamed:
             data = item.path.read_bytes()
             digests = Digests(item.rel, options.secret)
             digests.update(data)
             state.digests = digests.result()
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {describe(exc)}") from None
     if _kept(state.digests, options):
         return True
     if fmt is None:
@@ -264,8 +294,10 @@ def _read(item: Input, options: RunOptions, state: _Read) -> bool:
         raise InputError(f"file too large ({size} bytes > --max-bytes {options.max_bytes})")
     if size == 0:
         raise InputError("empty file")
-    if streamed:
-        state.parsed = fmt.open(item.path, item.rel, options)  # reads the file itself, in chunks
+    if streamed:  # the read that parses it (with --resume and not kept, its second: see the module docstring)
+        with _reading():
+            state.source = HashingReader(open_input(item.path), Digests(item.rel, options.secret))
+        state.parsed = fmt.open(item.path, item.rel, options, state.source)  # reads as it writes
         return False
     if not data.strip():
         raise InputError("empty file")
@@ -298,54 +330,70 @@ def process_batch(items: Sequence[Input], options: RunOptions) -> list[Outcome]:
                                 lambda texts: list(redactor.detect(texts)), _name_test(redactor))
     outcomes: list[Outcome] = []
     parsed_docs = []
-    for item, out_rel in zip(items, out_rels):
-        base = {"input": out_rel.as_posix(), "sha256": None, "output": None, "status": "quarantined",
-                "reason": None, "entities": {}, "chars": 0}
-        outcome = Outcome(base)
-        outcomes.append(outcome)
-        state = _Read()
-        try:
-            kept = _read(item, options, state)
-        except InputError as exc:
-            base["status"] = "skipped" if str(exc).startswith(SKIP_REASONS) else "quarantined"
-            base["reason"] = str(exc)
-        except Exception as exc:  # a parser bug or a malformed file: fail closed
-            base["reason"] = f"could not parse: {type(exc).__name__}"
-        else:
-            if kept:
-                outcome.kept = True
-                outcome.manifest = options.previous[state.digests[1]]
-            else:
-                base["encoding"] = state.parsed.encoding
-                view = _consent_view(item, state.parsed, options, redactor, base)
-                if view is not False:
-                    parsed_docs.append((outcome, state.parsed, out_rel, view))
-        if state.digests is not None:
-            base["sha256"], outcome.source_key = state.digests
+    states: list[_Read] = []
     try:
-        detected = _detect_batch([_segments_of(parsed, view) for _, parsed, _, view in parsed_docs], redactor)
-    except Exception:
-        detected = [None] * len(parsed_docs)
-    for (outcome, parsed, out_rel, view), spans in zip(parsed_docs, detected):
+        for item, out_rel in zip(items, out_rels):
+            base = {"input": out_rel.as_posix(), "sha256": None, "output": None, "status": "quarantined",
+                    "reason": None, "entities": {}, "chars": 0}
+            outcome = Outcome(base)
+            outcomes.append(outcome)
+            state = _Read()
+            states.append(state)
+            try:
+                kept = _read(item, options, state)
+            except InputError as exc:
+                base["status"] = "skipped" if str(exc).startswith(SKIP_REASONS) else "quarantined"
+                base["reason"] = str(exc)
+            except Exception as exc:  # a parser bug or a malformed file: fail closed
+                base["reason"] = f"could not parse: {type(exc).__name__}"
+            else:
+                if kept:
+                    outcome.kept = True
+                    outcome.manifest = options.previous[state.digests[1]]
+                else:
+                    base["encoding"] = state.parsed.encoding
+                    view = _consent_view(item, state.parsed, options, redactor, base)
+                    if view is not False:
+                        parsed_docs.append((outcome, state, out_rel, view))
+                        continue  # digests once written: a streamed table is hashed as it is read
+            state.finish()
+            state.digests_into(outcome, base)
         try:
-            _redact_one(outcome, parsed, out_rel, redactor, options, spans,
-                        view.segments if view is not None else None)
-            if view is not None:
-                outcome.manifest["withheld"] = view.withheld.to_manifest()
-                outcome.manifest.setdefault("notes", []).extend(view.notes)
-                if not outcome.manifest["notes"]:
-                    del outcome.manifest["notes"]
-        except InputError as exc:  # malformed past the first chunk (a streamed table): quarantined
-            outcome.manifest.update(status="quarantined", output=None, entities={}, reason=str(exc))
-        except OSError as exc:
-            outcome.manifest.update(status="quarantined", output=None, entities={},
-                                    reason=f"could not write output: {describe(exc)}")
-            if is_fatal(exc):
-                outcome.fatal = describe(exc)
-        except Exception as exc:  # never write a document we could not fully process
-            outcome.manifest.update(status="quarantined", output=None, entities={},
-                                    reason=f"processing failed: {type(exc).__name__}")
+            detected = _detect_batch([_segments_of(state.parsed, view) for _, state, _, view in parsed_docs],
+                                     redactor)
+        except Exception:
+            detected = [None] * len(parsed_docs)
+        for (outcome, state, out_rel, view), spans in zip(parsed_docs, detected):
+            _redact_parsed(outcome, state.parsed, out_rel, redactor, options, spans, view)
+            state.finish()
+            state.digests_into(outcome, outcome.manifest)
+            outcome.manifest["encoding"] = state.parsed.encoding  # a table may switch to --encoding part way
+    finally:
+        for state in states:
+            state.close()
     return outcomes
+
+
+def _redact_parsed(outcome: Outcome, parsed, out_rel: PurePosixPath, redactor, options: RunOptions,
+                   spans: list | None, view) -> None:
+    """Write one parsed document; any failure quarantines it (and nothing of it is written)."""
+    try:
+        _redact_one(outcome, parsed, out_rel, redactor, options, spans, view.segments if view is not None else None)
+        if view is not None:
+            outcome.manifest["withheld"] = view.withheld.to_manifest()
+            outcome.manifest.setdefault("notes", []).extend(view.notes)
+            if not outcome.manifest["notes"]:
+                del outcome.manifest["notes"]
+    except InputError as exc:  # malformed past the first chunk (a streamed table): quarantined
+        outcome.manifest.update(status="quarantined", output=None, entities={}, reason=str(exc))
+    except OSError as exc:
+        outcome.manifest.update(status="quarantined", output=None, entities={},
+                                reason=f"could not write output: {describe(exc)}")
+        if is_fatal(exc):
+            outcome.fatal = describe(exc)
+    except Exception as exc:  # never write a document we could not fully process
+        outcome.manifest.update(status="quarantined", output=None, entities={},
+                                reason=f"processing failed: {type(exc).__name__}")
 
 
 def _consent_view(item: Input, parsed, options: RunOptions, redactor, base: dict):

@@ -58,12 +58,14 @@ class Format(Protocol):
 
 
 class StreamedFormat(Protocol):
-    """A format that opens the file itself (never read whole into memory by the pipeline)."""
+    """A format that reads the file itself as it writes (never read whole into memory by the
+    pipeline). `source` is the open file, read once front to back (the run passes a
+    source.HashingReader, which hashes what is read); without it the format opens `path`."""
 
     name: str
     suffixes: tuple[str, ...]
 
-    def open(self, path: Path, rel, options) -> Driven: ...
+    def open(self, path: Path, rel, options, source: BinaryIO | None = None) -> Driven: ...
 
 
 def _formats() -> list:
