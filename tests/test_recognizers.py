@@ -114,6 +114,7 @@ def test_lookalike_stays_readable(redactor, text, word):
     ("That's F-A-L-C-O-N-E-R, like the bird.", "F-A-L-C-O-N-E-R"),           # a name spelled out
     ("She was born on 23/04/1981 in the old hospital.", "23/04/1981"),         # day first
     ("He was aged forty-five when it started.", "forty-five"),
+    ("The council only took it over last April.", "April"),                     # a month alone
     ("Visit www.example-clinic.org for the hours.", "www.example-clinic.org"),
 ])
 def test_real_text_identifier_is_found(redactor, text, value):
@@ -136,6 +137,7 @@ def test_real_text_identifier_is_found(redactor, text, value):
     ("I just feel.so tired all the time....like nothing helps", "feel.so"),                # dotted words
     ("I just feel.so tired all the time....like nothing helps", "like"),
     ("She is in her 60s and likes the 1990s music.", "1990s"),                           # a decade
+    ("Thanks to Lynne Neagle AM for chairing.", "AM"),                                  # post-nominal
 ])
 def test_real_text_lookalike_stays_readable(redactor, text, word):
     found = _found(redactor, text)

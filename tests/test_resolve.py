@@ -14,6 +14,7 @@ from redact.resolve import (
     split_at_breaks,
     split_people,
     trim_closing_punctuation,
+    trim_person_edges,
 )
 from redact.spans import Span
 
@@ -103,3 +104,12 @@ def test_two_people_joined_by_a_conjunction_are_two_spans():
     people = split_people(text, [Span(0, 16, "PERSON", 0.9, "ner"), Span(25, 33, "PERSON", 0.9, "ner"),
                                  Span(40, 58, "ORGANIZATION", 0.9, "ner")])
     assert [text[s.start:s.end] for s in people] == ["Gloria", "Frank", "Ana", "Li", "Oak and Elm Clinic"]
+
+
+def test_titles_greetings_and_credentials_stay_outside_a_name():
+    non_names = {"hi", "dr", "madam", "chair", "am", "lcsw"}.__contains__
+    text = "Hi Rosa; Dr Amal Haddad AM; Madam Chair; Lena Ortiz LCSW; Dana Am; Mary Will"
+    spans = [Span(m, m + len(v), "PERSON", 0.9, "ner") for v in text.split("; ") for m in [text.index(v)]]
+    kept = trim_person_edges(text, spans, lambda w: non_names(w.lower()))
+    # A form of address alone goes; a credential goes only in capitals ("Am" may be a name).
+    assert [text[s.start:s.end] for s in kept] == ["Rosa", "Amal Haddad", "Lena Ortiz", "Dana Am", "Mary Will"]

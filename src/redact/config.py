@@ -126,6 +126,8 @@ class NameSettings(_Strict):
     last_names: frozenset[str]
     # Evidence only: words many unrelated clinical and counselling documents use.
     domain_vocabulary: frozenset[str] = frozenset()
+    # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
+    name_shape: dict[str, float] = Field(default_factory=dict)
     common_word_zipf: float = Field(ge=0, le=8)
     lexicon: Lexicon
 
@@ -264,6 +266,9 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names["last_names"] = _read_words(base / names["last_names"])
         if "domain_vocabulary" in names:
             names["domain_vocabulary"] = _read_words(base / names["domain_vocabulary"])
+        if "name_shape" in names:
+            names["name_shape"] = {gram: float(odds) for gram, odds in
+                                  (line.split("\t") for line in _read_lines(base / names["name_shape"]))}
         names["lexicon"] = _read_yaml(base / names["lexicon"])
         raw["names"] = names
         places = dict(raw["places"])

@@ -57,6 +57,33 @@ def split_people(text: str, spans: Iterable[Span]) -> list[Span]:
     return out
 
 
+_EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Callable[[str], bool]) -> list[Span]:
+    """A title, greeting or role word before a name and a credential after it ("Dr", "Hi",
+    "LCSW", "AM") stay readable: the annotation guide leaves them out of the name. A person span
+    made only of such words ("Madam Chair") is a form of address, not a name, and goes."""
+    out = []
+    for span in spans:
+        if span.label != "PERSON":
+            out.append(span)
+            continue
+        words = list(_EDGE_WORD.finditer(text, span.start, span.end))
+        first, last = 0, len(words)
+        while first < last and is_form_of_address(words[first].group()):
+            first += 1
+        # Only a credential in capitals goes at the end: "Neagle AM", not the "Will" of "Mary Will".
+        while last > first and words[last - 1].group().isupper() and is_form_of_address(words[last - 1].group()):
+            last -= 1
+        if first == last and words:
+            continue
+        start = words[first].start() if first else span.start
+        end = words[last - 1].end() if last < len(words) else span.end
+        out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
 def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:
     """Leave a closing comma, colon or sentence's full stop outside the replacement, so the
     sentence around it stays whole; the full stop of an initial or abbreviation stays inside."""
@@ -177,10 +204,12 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
 
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
             is_everyday_word: Callable[[str], bool],
-            can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0) -> list[Span]:
+            can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0,
+            is_form_of_address: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
-    spans = merge(expand_to_tokens(text, split_people(text, split_at_breaks(text, spans))), text)
+    spans = split_people(text, split_at_breaks(text, spans))
+    spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address)), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)

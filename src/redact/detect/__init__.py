@@ -13,6 +13,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.config import DetectionConfig, load_detection_config, models_dir
 from redact.detect import evidence
@@ -111,6 +112,17 @@ class Detector:
         if names.is_non_name(word) or names.is_everyday_word(word):
             return False
         return (names.is_known_name(word) and zipf(word) < 4.5) or zipf(word) < 3.0
+
+    def _is_form_of_address(self, word: str) -> bool:
+        """A title, greeting, kin or role word, filler or credential: beside a name, never part of it.
+        Words that are also given names (May, Will, Grace), initials and stop words ("TO" may be
+        initials) are not, unless listed as shorthand ("AM" after a member's name)."""
+        lex = self.names.lex
+        w = word.lower().strip(".,'’:;")
+        if len(w) < 2 or w in lex.word_names:
+            return False
+        return w in lex.abbreviations or (w not in STOP_WORDS and (
+            w in lex.titles or w in lex.kinship or w in lex.roles or w in lex.fillers))
 
     def is_rule(self, span: Span) -> bool:
         """An exact format, or a name the program listed (--roster): kept whatever the evidence."""
@@ -218,7 +230,7 @@ class Detector:
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
         spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word, self._can_extend_name,
-                        self.config.propagate_min_score if self.decision else 0.0)
+                        self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address)
         return [s for s in spans if self.policy.counts(s, text)]
 
     def detect_one(self, text: str) -> list[Span]:

@@ -31,13 +31,19 @@ NUMERIC = (
     "sent_start", "ner_any", "ner_same", "n_sources", "max_other_score", "doc_count", "doc_cap_share",
     "prev_title_kin", "prev_place_word", "prev_at_sign", "next_colon", "next_digit", "in_parens",
     "line_chars", "after_colon", "line_title_share", "span_lower_words", "span_common_words", "name_share",
-    "prev_capitalised", "next_capitalised", "domain_share", "readable",
+    "prev_capitalised", "next_capitalised", "domain_share", "readable", "shape_mean", "shape_min",
 )
 FEATURES = CATEGORICAL + NUMERIC
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
+
+
+def name_ngrams(word: str) -> list[str]:
+    """The lower-cased word's character 3- and 4-grams, with ^ and $ marking its ends."""
+    marked = f"^{word.lower()}$"
+    return [marked[i:i + n] for n in (3, 4) for i in range(len(marked) - n + 1)]
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Resources:
     fillers: frozenset[str]
     connectors: frozenset[str]
     place_words: frozenset[str]
+    name_shape: dict[str, float]
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -66,7 +73,13 @@ class Resources:
                    frozenset(t.lower() for t in config.places.towns), config.places.world_places,
                    config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
                    lex.medications, lex.titles | lex.kinship, lex.not_names, lex.fillers,
-                   lex.run_connectors | lex.name_particles, config.places.cue_words)
+                   lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape)
+
+    def shape(self, word: str) -> float:
+        """Mean log-odds over the word's character n-grams that its spelling is a name's
+        (scripts/build_name_shape.py builds the table with the same n-grams)."""
+        grams = name_ngrams(word)
+        return sum(self.name_shape.get(g, 0.0) for g in grams) / max(1, len(grams))
 
 
 class DocView:
@@ -177,6 +190,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     prefix = text[max(line_start, span.start - 3):span.start]
     raw_words = _WORD.findall(value)
     content = [w for w in words if w not in STOP_WORDS]
+    shapes = [res.shape(w) for w in words] or [0.0]
     return {
         "label": span.label,
         "source": span.source,
@@ -243,6 +257,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         # Every word is shorthand, a drug, a filler or a role: text that stays readable (decide.py).
         "readable": float(bool(content) and (" ".join(words) in res.roles or all(
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content))),
+        "shape_mean": sum(shapes) / len(shapes),
+        "shape_min": min(shapes),
     }
 
 
