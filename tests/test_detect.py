@@ -84,3 +84,22 @@ def test_redaction_keeps_lines_columns_and_the_text_between_replacements(redacto
         pos = s.end
     kept.append(text[pos:])
     assert _PLACEHOLDER.split(out) == kept
+
+
+def test_coarse_tags_read_from_the_fine_tags_as_the_attribute_ruler_sets_them(redactor):
+    import spacy
+
+    nlp = redactor.detector.nlp
+    assert "attribute_ruler" in nlp.pipe_names   # replaced in place by the table lookup
+    reference = spacy.load(redactor.detector.model_name, exclude=["lemmatizer"])
+    text = ("Rosa called her sponsor Marcus Lee on Friday. He is doing well and has been to "
+            "four meetings at St. Anne's. They didn't say much, but that was fine.")
+    ours, theirs = nlp(text), reference(text)
+    assert [t.tag_ for t in ours] == [t.tag_ for t in theirs]
+    # The parts of speech detection and withholding read (proper nouns, personal pronouns, verbs)
+    # agree token by token; the ruler's rules by dependency ("that" as a pronoun) are not copied.
+    for kind in ("PROPN", "NOUN", "ADJ"):
+        assert [t.i for t in ours if t.pos_ == kind] == [t.i for t in theirs if t.pos_ == kind], kind
+    for doc in (ours, theirs):
+        assert [t.text for t in doc if t.pos_ == "PRON" and t.tag_ == "PRP"] == ["He", "They"]
+    assert [t.i for t in ours if t.pos_ in ("VERB", "AUX")] == [t.i for t in theirs if t.pos_ in ("VERB", "AUX")]

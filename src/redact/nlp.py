@@ -6,10 +6,15 @@ import functools
 import importlib.util
 import logging
 import os
+from collections.abc import Callable
 
+import numpy as np
 import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.attrs import LOWER, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS
+from spacy.tokens import Doc
 
 from redact.config import DetectionConfig, models_dir
 from redact.errors import ConfigError
@@ -68,7 +73,50 @@ def load_spacy(name: str) -> Language:
     if "ner" not in nlp.pipe_names:
         raise ConfigError(f"spaCy model {name!r} has no 'ner' component", hint="use an NER pipeline")
     split_bullets(nlp)
+    if "attribute_ruler" in nlp.pipe_names:
+        tag_map = coarse_tag_map(nlp.get_pipe("attribute_ruler").patterns)
+        nlp.replace_pipe("attribute_ruler", "redact_coarse_tags", config={"tag_map": tag_map})
     return nlp
+
+
+def coarse_tag_map(patterns: list[dict]) -> dict[str, str]:
+    """The coarse part of speech an attribute ruler gives each fine tag ("NNP" -> "PROPN") and,
+    where it makes a word an exception, each "word|tag" ("is|VBZ" -> "AUX"); later rules win."""
+
+    def values(value) -> list[str]:
+        return [value] if isinstance(value, str) else list(value.get("IN", [])) if isinstance(value, dict) else []
+
+    table: dict[str, str] = {}
+    for rule in patterns:
+        tokens = rule["patterns"][0]
+        if len(tokens) != 1 or "POS" not in rule["attrs"] or not set(tokens[0]) <= {"TAG", "LOWER"} \
+                or "TAG" not in tokens[0]:
+            continue
+        words = values(tokens[0]["LOWER"]) if "LOWER" in tokens[0] else [""]
+        for word in words:
+            for tag in values(tokens[0]["TAG"]):
+                table[f"{word}|{tag}" if word else tag] = rule["attrs"]["POS"]
+    return table
+
+
+@Language.factory("redact_coarse_tags", default_config={"tag_map": {}})
+def coarse_tags(nlp: Language, name: str, tag_map: dict[str, str]) -> Callable[[Doc], Doc]:
+    """Coarse parts of speech from the tagger's fine tags by table lookup: what the detection
+    reads of the attribute ruler (not its morphology or lemmas), at a small part of the cost of
+    the ruler's token matcher (a tenth of all detection time)."""
+    strings = nlp.vocab.strings
+    by_tag = {strings.add(key): IDS[pos] for key, pos in tag_map.items() if "|" not in key and pos in IDS}
+    by_word = {(strings.add(key.split("|")[0]), strings.add(key.split("|")[1])): IDS[pos]
+               for key, pos in tag_map.items() if "|" in key and pos in IDS}
+
+    def set_pos(doc: Doc) -> Doc:
+        if len(doc):
+            pairs, where = np.unique(doc.to_array([LOWER, TAG]), axis=0, return_inverse=True)
+            pos = np.array([by_word.get((int(w), int(t)), by_tag.get(int(t), 0)) for w, t in pairs], dtype=np.uint64)
+            doc.from_array([POS], pos[where.reshape(-1)].reshape(-1, 1))
+        return doc
+
+    return set_pos
 
 
 def split_bullets(nlp: Language) -> None:
