@@ -113,3 +113,9 @@ def test_titles_greetings_and_credentials_stay_outside_a_name():
     kept = trim_person_edges(text, spans, lambda w: non_names(w.lower()))
     # A form of address alone goes; a credential goes only in capitals ("Am" may be a name).
     assert [text[s.start:s.end] for s in kept] == ["Rosa", "Amal Haddad", "Lena Ortiz", "Dana Am", "Mary Will"]
+
+
+def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():
+    text = "the group helped"
+    listed = Span(4, 9, "PERSON", 1.0, "roster")
+    assert trim_person_edges(text, [listed], lambda w: True, lambda s: s.source == "roster") == [listed]

@@ -60,13 +60,15 @@ def split_people(text: str, spans: Iterable[Span]) -> list[Span]:
 _EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
-def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Callable[[str], bool]) -> list[Span]:
+def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Callable[[str], bool],
+                      is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A title, greeting or role word before a name and a credential after it ("Dr", "Hi",
     "LCSW", "AM") stay readable: the annotation guide leaves them out of the name. A person span
-    made only of such words ("Madam Chair") is a form of address, not a name, and goes."""
+    made only of such words ("Madam Chair") is a form of address, not a name, and goes. What a
+    rule or the program's roster found is kept as found."""
     out = []
     for span in spans:
-        if span.label != "PERSON":
+        if span.label != "PERSON" or is_rule(span):
             out.append(span)
             continue
         words = list(_EDGE_WORD.finditer(text, span.start, span.end))
@@ -205,11 +207,12 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
             is_everyday_word: Callable[[str], bool],
             can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0,
-            is_form_of_address: Callable[[str], bool] = lambda word: False) -> list[Span]:
+            is_form_of_address: Callable[[str], bool] = lambda word: False,
+            is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     spans = split_people(text, split_at_breaks(text, spans))
-    spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address)), text)
+    spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)

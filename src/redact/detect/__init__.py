@@ -230,7 +230,8 @@ class Detector:
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
         spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word, self._can_extend_name,
-                        self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address)
+                        self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
+                        self.is_rule)
         return [s for s in spans if self.policy.counts(s, text)]
 
     def detect_one(self, text: str) -> list[Span]:
