@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from redact.spans import Span
-from redact.verify import MASK_CHAR, mask_placeholders, residuals
+from redact.verify import MASK_CHAR, _words_apart, mask_placeholders, residuals
 
 # Synthetic documents whose identifiers the first pass catches in full, with placeholders right
 # beside words a second pass could mistake for names (credentials, field labels, speaker turns).
@@ -128,3 +128,10 @@ def test_every_part_of_office_files_and_parquet_is_read(tmp_path):
     path.write_bytes(parquet_metadata())
     texts = " ".join(parquet_texts(path))
     assert "Sebastian Oyelowo" in texts and "Genevieve Saltonstall" in texts and "555-0177" in texts
+
+
+def test_attribute_words_are_read_apart_but_placeholders_stay_masked():
+    text = _words_apart("Photo_of_Ada_Lind [PERSON_1] and [ORGANIZATION_12]")
+    assert text.startswith("Photo of Ada Lind ")
+    masked, regions = mask_placeholders(text)
+    assert len(regions) == 2 and "PERSON" not in masked

@@ -184,6 +184,16 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _words_apart(value: str) -> str:
+    """Underscores between words ("Seraphina_Lindqvist" in a bookmark) become spaces so detection
+    reads the words; a placeholder's own underscore ("[PERSON_1]") stays, so it is still masked."""
+    out, pos = [], 0
+    for match in PLACEHOLDERS[0].finditer(value):
+        out += [value[pos:match.start()].replace("_", " "), match.group()]
+        pos = match.end()
+    return "".join(out) + value[pos:].replace("_", " ")
+
+
 def _attribute_texts(el) -> list[str]:
     local = _local(el.tag)
     wanted = _ELEMENT_ATTRIBUTES.get(local, set())
@@ -191,7 +201,7 @@ def _attribute_texts(el) -> list[str]:
     for name, value in el.attrib.items():
         attr = _local(name)
         if (attr in _TEXT_ATTRIBUTES or attr in wanted) and value.strip():
-            out.append(value.replace("_", " "))
+            out.append(_words_apart(value))
     if local == "Relationship" and el.get("TargetMode") == "External" and el.get("Target", "#") != "#":
         out.append(el.get("Target"))
     return out
