@@ -115,6 +115,11 @@ def test_lookalike_stays_readable(redactor, text, word):
     ("She was born on 23/04/1981 in the old hospital.", "23/04/1981"),         # day first
     ("He was aged forty-five when it started.", "forty-five"),
     ("The council only took it over last April.", "April"),                     # a month alone
+    ("I’m only 19 and I work part time.", "19"),                                # curly apostrophe
+    ("The patient is a 10-month-old girl with a fever.", "10"),                 # an infant's age
+    ("Great 30th birthday present to myself.", "30th"),
+    ("Symptoms from 9/87 through 1/19/88.", "9/87"),                            # month / short year
+    ("i only free on 14th, can we meet then?", "14th"),
     ("Visit www.example-clinic.org for the hours.", "www.example-clinic.org"),
 ])
 def test_real_text_identifier_is_found(redactor, text, value):
@@ -138,6 +143,8 @@ def test_real_text_identifier_is_found(redactor, text, value):
     ("I just feel.so tired all the time....like nothing helps", "like"),
     ("She is in her 60s and likes the 1990s music.", "1990s"),                           # a decade
     ("Thanks to Lynne Neagle AM for chairing.", "AM"),                                  # post-nominal
+    ("Pain was 7/10 today and 4/10 after the walk.", "7/10"),                         # a score
+    ("We meet on 2nd floor, room 12.", "2nd"),
 ])
 def test_real_text_lookalike_stays_readable(redactor, text, word):
     found = _found(redactor, text)

@@ -7,6 +7,7 @@ import pytest
 from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
 from redact.resolve import (
+    drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
     merge,
@@ -119,3 +120,12 @@ def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():
     text = "the group helped"
     listed = Span(4, 9, "PERSON", 1.0, "roster")
     assert trim_person_edges(text, [listed], lambda w: True, lambda s: s.source == "roster") == [listed]
+
+
+def test_a_name_candidate_with_a_word_twice_in_a_row_is_no_name():
+    text = "filler filler mail; Ha Ha Hotel; Ana Ana; 12 12; Dana Ortiz"
+    found = [("filler filler mail", "ORGANIZATION"), ("Ha Ha Hotel", "ORGANIZATION"), ("Ana Ana", "PERSON"),
+             ("12 12", "ID"), ("Dana Ortiz", "PERSON")]
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    kept = drop_repeated_word_names(text, spans)
+    assert [text[s.start:s.end] for s in kept] == ["12 12", "Dana Ortiz"]
