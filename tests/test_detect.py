@@ -103,3 +103,9 @@ def test_coarse_tags_read_from_the_fine_tags_as_the_attribute_ruler_sets_them(re
     for doc in (ours, theirs):
         assert [t.text for t in doc if t.pos_ == "PRON" and t.tag_ == "PRP"] == ["He", "They"]
     assert [t.i for t in ours if t.pos_ in ("VERB", "AUX")] == [t.i for t in theirs if t.pos_ in ("VERB", "AUX")]
+
+
+def test_a_value_of_everyday_or_domain_words_is_looked_for_again_in_its_own_case_only(redactor):
+    same_case = redactor.detector._matched_in_same_case
+    assert same_case("Hope") and same_case("EXTREMITIES") and same_case("cervical spine")
+    assert not same_case("Okafor") and not same_case("Rosalind Okafor")

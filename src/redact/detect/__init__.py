@@ -113,6 +113,13 @@ class Detector:
             return False
         return (names.is_known_name(word) and zipf(word) < 4.5) or zipf(word) < 3.0
 
+    def _matched_in_same_case(self, term: str) -> bool:
+        """Another mention of a detected value is looked for in its own case only when the value is
+        also an everyday word (Hope, Will) or made of the domain's vocabulary ("EXTREMITIES" once
+        mistaken for a name must not take every "extremities" with it)."""
+        words = term.lower().split()
+        return self.names.is_everyday_word(term) or all(w in self.resources.domain_vocabulary for w in words)
+
     def _is_form_of_address(self, word: str) -> bool:
         """A title, greeting, kin or role word, filler or credential: beside a name, never part of it.
         Words that are also given names (May, Will, Grace), initials and stop words ("TO" may be
@@ -229,7 +236,7 @@ class Detector:
             yield self._finish(text, kept)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
-        spans = resolve(text, spans, self._is_name_part, self.names.is_everyday_word, self._can_extend_name,
+        spans = resolve(text, spans, self._is_name_part, self._matched_in_same_case, self._can_extend_name,
                         self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
                         self.is_rule)
         return [s for s in spans if self.policy.counts(s, text)]
