@@ -116,7 +116,7 @@ class Lexicon(_Strict):
         return frozenset(w.lower() for w in words)
 
 
-    @property
+    @functools.cached_property
     def organizations_lower(self) -> frozenset[str]:
         return frozenset(o.lower() for o in self.organizations)
 

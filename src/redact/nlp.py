@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
-from spacy.attrs import LOWER, POS, TAG
+from spacy.attrs import IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc
@@ -140,6 +140,9 @@ class PreloadedSpacyNlpEngine(SpacyNlpEngine):
 
     def artifact(self, doc: spacy.tokens.Doc, language: str = "en") -> NlpArtifacts:
         """Presidio's view of a doc we parsed in a batch (lower-case forms stand in for lemmas)."""
-        return NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=[t.idx for t in doc],
-                            lemmas=[t.lemma_ or t.lower_ for t in doc], nlp_engine=self,
+        # Read as arrays: a Token object per token and field costs more than the lookups.
+        strings = doc.vocab.strings
+        lemmas = [strings[h] for h in doc.to_array(LEMMA if doc.has_annotation("LEMMA") else LOWER).tolist()]
+        return NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=doc.to_array(IDX).tolist(),
+                            lemmas=lemmas, nlp_engine=self,
                             language=language, scores=[1.0] * len(doc.ents))
