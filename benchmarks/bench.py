@@ -7,7 +7,7 @@ Variants, each in its own subprocess so peak RSS is per variant:
   loop        Presidio AnalyzerEngine (SpacyNlpEngine, same spaCy model) + AnonymizerEngine,
               one analyze + anonymize per document, outputs written
   floor       bare spaCy nlp.pipe of redact's model with the components redact loads (tok2vec,
-              tagger, senter, attribute_ruler, NER)
+              tagger, parser, coarse tags looked up from the tagger's, NER)
   ner-only    the same nlp.pipe with the NER component alone (a lower reference: the name
               recognizer needs tags and sentence starts)
   redact-1    redact.pipeline.run with --workers 1

@@ -9,6 +9,8 @@ row checks the whole detector on text where that recognizer is the one that matt
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redact.config import load_detection_config
 
@@ -92,3 +94,24 @@ def test_recognizer_leaves_readable(redactor, recognizer, text, word):
     spans = next(iter(redactor.detect([text])))
     start = text.index(word)
     assert not any(s.start < start + len(word) and s.end > start for s in spans), (recognizer, word)
+
+
+# A recognizer behind a pre-check window (`window:` in the registry) finds exactly what it finds
+# reading the whole text: the window holds every number with the text around it.
+_PHONE_TEXT = st.text(alphabet="0123456789 +-().:/\nabcxyz", min_size=0, max_size=80)
+
+
+@given(st.lists(st.one_of(_PHONE_TEXT, st.sampled_from(
+    ["Call +44 20 7946 0958", "cell (555) 201-3344", "07700 900461", "tel.0612345678", "+65 9123 4567"])),
+    max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_windowed_recognizer_finds_what_the_whole_text_gives(pieces):
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    from redact.recognizers import _presidio
+
+    entry = load_detection_config().recognizers["phone"]
+    windowed, whole = _presidio(entry), PhoneRecognizer(supported_regions=tuple(entry.regions))
+    text = " ".join(pieces)
+    found = sorted((r.start, r.end, r.score) for r in windowed.analyze(text, ["PHONE_NUMBER"]))
+    assert found == sorted((r.start, r.end, r.score) for r in whole.analyze(text, ["PHONE_NUMBER"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
@@ -160,6 +161,19 @@ class RegistryEntry(_Strict):
     presidio_class: str | None = Field(default=None, alias="class")
     label: Label | None = None
     regions: list[str] = []
+    # A cheap pre-check: the recognizer reads only the stretches of text around this pattern's
+    # matches (and nothing when there is none).
+    window: str | None = None
+
+    @field_validator("window")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"window is not a valid regular expression: {exc}") from None
+        return pattern
 
     @model_validator(mode="after")
     def _presidio_needs_class(self) -> RegistryEntry:

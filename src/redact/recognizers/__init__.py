@@ -6,6 +6,8 @@ predefined recognizers are kept where we trust them and their entity types are m
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, predefined_recognizers
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
@@ -35,8 +37,46 @@ def presidio_label_map(config: DetectionConfig) -> dict[str, str]:
 
 def _presidio(entry: RegistryEntry):
     cls = getattr(predefined_recognizers, entry.presidio_class)
+    if entry.window:
+        cls = windowed(cls, re.compile(entry.window))
     # phonenumbers tries every region it is given: the programs' own regions, in the registry.
     return cls(supported_regions=tuple(entry.regions)) if entry.regions else cls()
+
+
+# Read on this far on each side of a pre-check match, so the recognizer sees what it checks
+# around a number (a leading "+", letters glued to it) exactly as in the whole text.
+WINDOW_PAD = 30
+
+
+def windows(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
+    """Merged (start, end) stretches of text around the pattern's matches."""
+    out: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        start, end = max(0, match.start() - WINDOW_PAD), min(len(text), match.end() + WINDOW_PAD)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def windowed(cls: type, pattern: re.Pattern) -> type:
+    """The Presidio recognizer class, run only on the windows around `pattern`: phonenumbers scans
+    the whole text once per region, which cost more than the rest of Presidio on short documents
+    and grows with long ones."""
+
+    class Windowed(cls):
+        def analyze(self, text, entities, nlp_artifacts=None, *args, **kwargs):
+            found = []
+            for start, end in windows(text, pattern):
+                for result in super().analyze(text[start:end], entities, None, *args, **kwargs) or []:
+                    result.start += start
+                    result.end += start
+                    found.append(result)
+            return found
+
+    Windowed.__name__ = Windowed.__qualname__ = cls.__name__
+    return Windowed
 
 
 # The project's own recognizers, by their registry name.
