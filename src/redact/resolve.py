@@ -41,10 +41,13 @@ NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 _REPEATED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
-def drop_repeated_word_names(text: str, spans: Iterable[Span]) -> list[Span]:
+def drop_repeated_word_names(text: str, spans: Iterable[Span],
+                             is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A name candidate with a word said twice in a row ("filler filler", "no no no") is a stutter,
-    a chant or a run of lower-case words a model strung together, not a name."""
-    return [s for s in spans if s.label not in NAME_LABELS or not _REPEATED_WORD.search(text, s.start, s.end)]
+    a chant or a run of lower-case words a model strung together, not a name; what a rule or the
+    program's roster found is kept."""
+    return [s for s in spans if s.label not in NAME_LABELS or is_rule(s)
+            or not _REPEATED_WORD.search(text, s.start, s.end)]
 
 
 _CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
@@ -221,7 +224,7 @@ def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool
             is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
-    spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)))
+    spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
