@@ -206,6 +206,17 @@ def _name_test(redactor) -> Callable[[str], bool]:
 
 
 # --- reading ---------------------------------------------------------------------------------
+@contextmanager
+def _reading() -> Iterator[None]:
+    """OS errors while reading an input as its one-line reason."""
+    try:
+        yield
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {describe(exc)}") from None
+
+
 def _check_file(item: Input, options: RunOptions) -> None:
     """Refuse what must not be read: links (unless --follow-symlinks and the target stays inside
     an input folder) and anything but a regular file (a FIFO would block the run forever)."""
@@ -216,12 +227,8 @@ def _check_file(item: Input, options: RunOptions) -> None:
         target = path.resolve()
         if not any(target == root or root in target.parents for root in options.roots or ()):
             raise InputError("symbolic link leads outside the input folders (not followed)")
-    try:
+    with _reading():
         mode = path.stat().st_mode
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {describe(exc)}") from None
     if not stat.S_ISREG(mode):
         raise InputError("not a regular file (folder, pipe, socket or device)")
 
@@ -256,17 +263,6 @@ class _Read:
     def digests_into(self, outcome: Outcome, base: dict) -> None:
         if self.digests is not None:
             base["sha256"], outcome.source_key = self.digests
-
-
-@contextmanager
-def _reading() -> Iterator[None]:
-    """OS errors while reading an input as its one-line reason."""
-    try:
-        yield
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {describe(exc)}") from None
 
 
 def _read(item: Input, options: RunOptions, state: _Read) -> bool:
