@@ -57,19 +57,20 @@ def speech(corpora: Path, rng: random.Random) -> list[dict]:
     return windows
 
 
-def _threads(docs: list[dict], rng: random.Random, skip_users: frozenset = frozenset()) -> list[dict]:
-    """Fifty windows of 15 consecutive messages of one sender, as an SMS log would show them."""
+def _threads(docs: list[dict], rng: random.Random, skip_users: frozenset = frozenset(), n: int = 50,
+             size: int = 15) -> list[dict]:
+    """`n` windows of `size` consecutive messages of one sender, as an SMS log would show them."""
     by_user: dict[str, list[dict]] = defaultdict(list)
     for doc in docs:
         if doc["meta"].get("user_id") not in skip_users:
             by_user[doc["meta"].get("user_id", "")].append(doc)
-    users = sorted(u for u, msgs in by_user.items() if len(msgs) >= 15)
+    users = sorted(u for u, msgs in by_user.items() if len(msgs) >= size)
     windows = []
-    for user in rng.sample(users, 50):
+    for user in rng.sample(users, n):
         msgs = by_user[user]
-        first = rng.randrange(len(msgs) - 14)
+        first = rng.randrange(len(msgs) - size + 1)
         windows.append({"corpus": "nus_sms_en.jsonl",
-                        "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + 15]]})
+                        "parts": [{"doc": m["id"], "start": 0, "end": len(m["text"])} for m in msgs[first:first + size]]})
     return windows
 
 
@@ -156,6 +157,63 @@ GROUPS = {"speech": speech, "sms": sms, "posts": posts, "clinical": clinical,
           "committee": committee, "smsmore": sms_more, "tweets": tweets, "wnut": wnut}
 
 
+def _used_docs(corpora: Path) -> set[str]:
+    return {p["doc"] for group, pick in GROUPS.items()
+            for w in pick(corpora, random.Random(f"{SEED}-{group}")) for p in w["parts"]}
+
+
+def sms_extra(corpora: Path, rng: random.Random) -> list[dict]:
+    """More SMS threads for tuning, from senders in no window above."""
+    used = _used_docs(corpora)
+    docs = read(corpora, "nus_sms_en.jsonl")
+    return _threads(docs, rng, frozenset(d["meta"].get("user_id") for d in docs if d["id"] in used), n=40, size=12)
+
+
+def _posts_extra(corpora: Path, name: str, rng: random.Random, n: int) -> list[dict]:
+    """More windows of ten posts from the dev bucket, none already in a window."""
+    used = _used_docs(corpora)
+    pool = [d for d in read(corpora, name) if ner_bucket(d["id"]) == "dev" and d["id"] not in used]
+    picked = rng.sample(pool, 10 * n)
+    return [{"corpus": name, "parts": [{"doc": d["id"], "start": 0, "end": len(d["text"])} for d in picked[k:k + 10]]}
+            for k in range(0, 10 * n, 10)]
+
+
+def committee_extra(corpora: Path, rng: random.Random, n: int = 30) -> list[dict]:
+    """More committee windows, overlapping no window above."""
+    taken = defaultdict(list)
+    for group in ("speech", "committee"):
+        for w in GROUPS[group](corpora, random.Random(f"{SEED}-{group}")):
+            for p in w["parts"]:
+                taken[p["doc"]].append((p["start"], p["end"]))
+    pool = [d for d in read(corpora, "qmsum_meetings.jsonl") if d["meta"].get("domain") == "Committee"]
+    windows = []
+    while len(windows) < n:
+        doc = rng.choice(pool)
+        start, end = line_window(doc["text"], rng)
+        if any(start < e and s < end for s, e in taken[doc["id"]]):
+            continue
+        taken[doc["id"]].append((start, end))
+        windows.append({"corpus": "qmsum_meetings.jsonl", "parts": [{"doc": doc["id"], "start": start, "end": end}]})
+    return windows
+
+
+def clinical_extra(corpora: Path, rng: random.Random, n: int = 30) -> list[dict]:
+    used = _used_docs(corpora)
+    docs = [d for d in read(corpora, "mtsamples.jsonl") if d["id"] not in used]
+    windows = []
+    for doc in rng.sample(docs, n):
+        end = doc["text"].find("\n", WINDOW_CHARS)
+        windows.append({"corpus": "mtsamples.jsonl",
+                        "parts": [{"doc": doc["id"], "start": 0, "end": len(doc["text"]) if end == -1 else end}]})
+    return windows
+
+
+# A second, tuning-only batch (all dev, ids "<group>-x000"): the test part stays as it was.
+EXTRA = {"sms": sms_extra, "committee": committee_extra, "clinical": clinical_extra,
+         "tweets": lambda c, r: _posts_extra(c, "broad_twitter_corpus.jsonl", r, 30),
+         "wnut": lambda c, r: _posts_extra(c, "wnut17.jsonl", r, 20)}
+
+
 def joined_text(entry: dict, texts: dict[str, dict[str, str]]) -> str:
     corpus = texts[entry["corpus"]]
     return "\n".join(corpus[p["doc"]][p["start"]:p["end"]] for p in entry["parts"])
@@ -166,6 +224,9 @@ def all_windows(corpora: Path) -> list[dict]:
     for group, pick in GROUPS.items():
         for n, window in enumerate(pick(corpora, random.Random(f"{SEED}-{group}"))):
             out.append({"id": f"{group}-{n:03d}", "part": "dev" if n % 2 == 0 else "test", **window})
+    for group, pick in EXTRA.items():
+        for n, window in enumerate(pick(corpora, random.Random(f"{SEED}-{group}-extra"))):
+            out.append({"id": f"{group}-x{n:03d}", "part": "dev", **window})
     return out
 
 
