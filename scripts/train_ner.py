@@ -402,6 +402,54 @@ def heldout_score(nlp, recs: list[dict]) -> dict:
     return Scorer.score_spans(examples, "ents")
 
 
+def listening_ner(nlp):
+    """Replace the NER (its own Tok2Vec in en_core_web_sm) by one whose model listens to the
+    pipeline's shared ``tok2vec``, so a document is embedded once. Same labels and transition-model
+    sizes as en_core_web_sm; the transition model is fresh (initialised by the caller)."""
+    labels = list(nlp.get_pipe("ner").labels)
+    width = nlp.get_pipe("tok2vec").model.get_dim("nO")
+    model = {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+             "extra_state_tokens": False, "hidden_width": 64, "maxout_pieces": 2, "use_upper": True,
+             "nO": None, "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": width,
+                                     "upstream": "tok2vec"}}
+    nlp.remove_pipe("ner")
+    ner = nlp.add_pipe("ner", config={"model": model})
+    for lab in labels:
+        ner.add_label(lab)
+    nlp._link_components()  # register the listener with tok2vec (spacy.load does this on load)
+    return ner
+
+
+def teacher_examples(nlp, teacher, texts: list[str]) -> list[Example]:
+    """Distillation targets: the teacher pipeline's entities (every label) as complete BILUO tags
+    (every other token O) on `texts`; teacher and student share the tokenizer."""
+    from spacy.training.iob_utils import doc_to_biluo_tags
+    out = []
+    with teacher.select_pipes(enable=[p for p in ("tok2vec", "ner") if p in teacher.pipe_names]):
+        for text, tdoc in zip(texts, teacher.pipe(texts, batch_size=64)):
+            doc = nlp.make_doc(text)
+            assert len(doc) == len(tdoc), "teacher and student tokenize differently"
+            out.append(Example.from_dict(doc, {"entities": doc_to_biluo_tags(tdoc)}))
+    return out
+
+
+def with_silver_syntax(nlp, examples: list[Example]) -> list[Example]:
+    """The examples with the pipeline's own tags, heads and deps for their texts added as targets
+    (run before any update: rehearsal that keeps tagger and parser as they are while the shared
+    tok2vec learns with the NER); NER targets, missing tokens included, unchanged."""
+    from spacy.training.iob_utils import doc_to_biluo_tags
+    out = []
+    with nlp.select_pipes(enable=["tok2vec", "tagger", "parser"]):
+        silver = nlp.pipe([eg.reference.text for eg in examples], batch_size=64)
+        for eg, sdoc in zip(examples, silver):
+            assert len(sdoc) == len(eg.reference)
+            out.append(Example.from_dict(nlp.make_doc(sdoc.text), {
+                "entities": doc_to_biluo_tags(eg.reference, missing="-"),
+                "tags": [t.tag_ for t in sdoc], "heads": [t.head.i for t in sdoc],
+                "deps": [t.dep_ for t in sdoc]}))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gold", type=Path, default=ROOT / "tests/fixtures/corpus/dev.gold.jsonl")
@@ -458,7 +506,28 @@ def main() -> None:
                     help="limit BLAS threads (threadpoolctl; 0: library default, as v1/v2 were "
                          "trained); the updates run in blis, single-threaded: 2 measured no faster "
                          "than 1 on 2 cores, so 1 leaves a core to other work")
+    ap.add_argument("--shared-tok2vec", choices=["frozen", "joint"], default=None,
+                    help="experiment: the NER listens to the pipeline's shared tok2vec (one embedding "
+                         "pass per doc) instead of its own; frozen = tok2vec, tagger and parser are not "
+                         "updated, only a fresh NER transition model is trained (first on --init-teacher's "
+                         "entities, then on the recipe); joint = tok2vec trained with the NER, tagger and "
+                         "parser kept by rehearsal on the stock pipeline's own tags, heads and deps for "
+                         "every training text; write it outside models/")
+    ap.add_argument("--init-teacher", metavar="MODEL",
+                    help="with --shared-tok2vec: the pipeline whose entities (every label) the new NER "
+                         "first learns to reproduce (default: --base, the stock NER)")
+    ap.add_argument("--init-epochs", type=int, default=3,
+                    help="with --shared-tok2vec: epochs of that distillation before the recipe")
+    ap.add_argument("--init-lr", type=float, default=0.001,
+                    help="with --shared-tok2vec: learning rate of the distillation epochs")
+    ap.add_argument("--init-real", action="store_true",
+                    help="with --shared-tok2vec: distil on the train-bucket texts of the CC BY sets too "
+                         "(their text only; the teacher's entities are the targets)")
+    ap.add_argument("--mix-distil", type=int, default=0, metavar="N",
+                    help="with --shared-tok2vec: N of those distillation examples drawn afresh into each "
+                         "recipe epoch (the teacher's behaviour on real text stays in view)")
     args = ap.parse_args()
+    assert not args.mix_distil or args.shared_tok2vec, "--mix-distil needs --shared-tok2vec"
     if args.exclude is None:
         args.exclude = [ROOT / "tests/fixtures/corpus/test.gold.jsonl"]
     assert "test.gold" not in args.gold.name, "never train on the test split"
@@ -562,6 +631,69 @@ def main() -> None:
           f"misaligned spans (expanded): {stats['misaligned']}"
           + (f", everyday-word names masked: {stats['masked']}" if args.mask_common_names else ""))
 
+    annotates: list[str] = []
+    updated = ["ner"]
+    held_silver: list = []
+
+    def syntax_note() -> str:
+        """joint: tags and sentence starts on the held-out docs still the stock pipeline's?"""
+        if not held_silver:
+            return ""
+        n = tag = sent = 0
+        for sdoc, doc in zip(held_silver, nlp.pipe([r["text"] for r in held])):
+            n += len(doc)
+            tag += sum(a.tag_ == b.tag_ for a, b in zip(sdoc, doc))
+            sent += sum(a.is_sent_start == b.is_sent_start for a, b in zip(sdoc, doc))
+        return f"  tags {tag / n:.4f} sents {sent / n:.4f} as stock"
+
+    if args.shared_tok2vec:
+        # rehearsal targets above came from the stock NER; from here on the NER listens to the
+        # shared tok2vec. frozen: tok2vec is an annotating component, nlp.update runs it (no update)
+        # and the listener reads doc.tensor (spaCy's Tok2VecListener forward, frozen-upstream path);
+        # joint: tok2vec, tagger, parser and NER are all updated, the syntax on silver targets
+        annotates = ["tok2vec"] if args.shared_tok2vec == "frozen" else []
+        updated = ["ner"] if args.shared_tok2vec == "frozen" else ["tok2vec", "tagger", "parser", "ner"]
+        texts = [r["text"] for r in train + extras]
+        if args.init_real:
+            wanted, args.real_train = args.real_train, ["all"]
+            init_real, init_real_held, _ = load_real(args, set(texts))
+            args.real_train = wanted
+            texts += [r["text"] for r in init_real + init_real_held]
+        teacher = spacy.load(args.init_teacher or args.base)
+        distil = teacher_examples(nlp, teacher, texts)
+        del teacher
+        if args.shared_tok2vec == "joint":  # silver syntax from the untouched stock components
+            t_silver = time.time()
+            distil = with_silver_syntax(nlp, distil)
+            examples[:] = with_silver_syntax(nlp, examples)
+            extra_units = [with_silver_syntax(nlp, u) for u in extra_units]
+            real_units = [with_silver_syntax(nlp, u) for u in real_units]
+            held_silver = list(nlp.pipe([r["text"] for r in held]))
+            print(f"silver tags/heads/deps from {args.base} for every training text "
+                  f"({time.time() - t_silver:.0f}s)")
+        ner = listening_ner(nlp)
+        ner.initialize(lambda: distil[:100], nlp=nlp)
+        print(f"shared tok2vec ({args.shared_tok2vec}): NER now {nlp.get_pipe('ner').model.get_ref('tok2vec').name}"
+              f", {len(ner.labels)} labels; distilling {args.init_teacher or args.base} on {len(distil)} "
+              f"texts ({sum(len(t) for t in texts)} chars), {args.init_epochs} epochs, lr {args.init_lr}")
+        # the fresh head first learns on the frozen tok2vec in both modes (a random head's
+        # gradients would scramble the shared tok2vec the tagger and parser read)
+        other = [p for p in nlp.pipe_names if p != "ner"]
+        optimizer = nlp.create_optimizer()
+        optimizer.learn_rate = args.init_lr
+        drng = random.Random(args.seed + 5)
+        for epoch in range(1, args.init_epochs + 1):
+            te = time.time()
+            drng.shuffle(distil)
+            losses = {}
+            for batch in minibatch(distil, size=compounding(4.0, 16.0, 1.001)):
+                nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses, exclude=other,
+                           annotates=["tok2vec"])
+            sc = heldout_score(nlp, held)
+            print(f"init {epoch:2d}  loss {losses.get('ner', 0.0):9.2f}  held-out P={sc['ents_p']:.3f} "
+                  f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}{syntax_note()}  ({time.time() - te:.0f}s)",
+                  flush=True)
+
     def criterion(sc: dict) -> tuple[float, str]:
         """Synthetic held-out F, or with real held-out docs the mean of both F."""
         if not real_held:
@@ -575,41 +707,54 @@ def main() -> None:
     print(f"stock held-out NER (PERSON/ORG/GPE/DATE): P={base['ents_p']:.3f} R={base['ents_r']:.3f} "
           f"F={base['ents_f']:.3f}{base_real}")
 
-    other = [p for p in nlp.pipe_names if p != "ner"]
+    other = [p for p in nlp.pipe_names if p not in updated]
     optimizer = nlp.resume_training()
     optimizer.learn_rate = args.lr
-    best_f, best_epoch, best_bytes, bad = base_c, 0, nlp.get_pipe("ner").to_bytes(), 0
+
+    def snapshot():
+        return nlp.get_pipe("ner").to_bytes() if updated == ["ner"] else \
+            {p: nlp.get_pipe(p).to_bytes() for p in updated}
+
+    best_f, best_epoch, best_bytes, bad = base_c, 0, snapshot(), 0
     nrng = random.Random(args.seed + 2)
     for epoch in range(1, args.epochs + 1):
         te = time.time()
-        if extra_units or real_units:
+        if extra_units or real_units or args.mix_distil:
             epoch_examples = list(examples)
             epoch_examples += [u[pick_variant(nrng, args.case_noise)] for u in extra_units]
             cap = args.real_per_epoch
             drawn = real_units if not cap or cap >= len(real_units) else nrng.sample(real_units, cap)
             epoch_examples += [u[pick_variant(nrng, args.case_noise) if len(u) > 1 else 0] for u in drawn]
+            if args.mix_distil:
+                epoch_examples += drng.sample(distil, min(args.mix_distil, len(distil)))
             rng.shuffle(epoch_examples)
         else:
             rng.shuffle(examples)
             epoch_examples = examples
         losses: dict = {}
         for batch in minibatch(epoch_examples, size=compounding(4.0, 16.0, 1.001)):
-            nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses, exclude=other)
+            nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses, exclude=other,
+                       annotates=annotates)
         sc = heldout_score(nlp, held)
         crit, real_txt = criterion(sc)
         mark = ""
         if crit > best_f:
-            best_f, best_epoch, best_bytes, bad, mark = crit, epoch, nlp.get_pipe("ner").to_bytes(), 0, " *"
+            best_f, best_epoch, best_bytes, bad, mark = crit, epoch, snapshot(), 0, " *"
         else:
             bad += 1
         print(f"epoch {epoch:2d}  loss {losses.get('ner', 0.0):9.2f}  held-out P={sc['ents_p']:.3f} "
-              f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}{real_txt}  ({time.time() - te:.0f}s){mark}",
+              f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}{real_txt}{syntax_note()}  "
+              f"({time.time() - te:.0f}s){mark}",
               flush=True)
         if bad >= args.patience:
             print(f"early stop: no held-out gain for {args.patience} epochs")
             break
 
-    nlp.get_pipe("ner").from_bytes(best_bytes)
+    if isinstance(best_bytes, dict):
+        for p, data in best_bytes.items():
+            nlp.get_pipe(p).from_bytes(data)
+    else:
+        nlp.get_pipe("ner").from_bytes(best_bytes)
     final = heldout_score(nlp, held)
     print(f"best epoch {best_epoch}: held-out NER F={final['ents_f']:.3f} "
           f"(P={final['ents_p']:.3f} R={final['ents_r']:.3f}); per type:")
@@ -646,6 +791,18 @@ def main() -> None:
                                f"{aug} also lower-cased and partly ALL-CAPS "
                                f"(seed {args.seed}, lr {args.lr}, dropout {args.dropout}, "
                                f"best epoch {best_epoch} of {args.epochs})")
+    if args.shared_tok2vec:
+        nlp.meta["description"] += (
+            "; EXPERIMENT: the NER listens to the shared tok2vec ("
+            + ({"frozen": f"frozen: tok2vec, tagger, parser as in {args.base}",
+                "joint": f"joint: tok2vec trained with the NER, tagger and parser on {args.base}'s own "
+                         f"tags, heads and deps"}[args.shared_tok2vec])
+            + f"), its transition model first trained {args.init_epochs} epochs on a frozen tok2vec "
+              f"to reproduce {args.init_teacher or args.base}'s entities"
+            + (" (also on the CC BY train-bucket texts)" if args.init_real else "")
+            + (f", {args.mix_distil} such examples mixed into each epoch" if args.mix_distil else ""))
+        assert not args.out.resolve().is_relative_to((ROOT / "models").resolve()), \
+            "experiments are not written to models/"
     if args.out.exists():
         shutil.rmtree(args.out)
     nlp.to_disk(args.out)
