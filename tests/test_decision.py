@@ -74,3 +74,22 @@ def test_overredaction_command_reports_shares_without_values(cli, tmp_path):
     assert strict.exit_code == 1
     shown = cli(["overredaction", texts, "--quiet", "--show-values"])
     assert "555-201-3344" in shown.output
+
+
+def test_evidence_reads_hashtags_placeholders_and_the_line_language(evidence_of):
+    from redact.detect.evidence import _humps, _letter_run
+
+    assert (_humps("BreakingNews"), _humps("Quintero"), _humps("McAllister")) == (1, 0, 1)
+    assert _letter_run("ABC") and _letter_run("XYZ") and not _letter_run("ABD") and not _letter_run("Abc")
+    english = evidence_of("Please ask Marisol about the meeting next week.")["Marisol"]
+    other = evidence_of("Marisol ko sukhi kare jevan shubhakamnao.")["Marisol"]
+    assert english["line_known_share"] > 0.7 > 0.3 > other["line_known_share"]
+
+
+
+def test_evidence_marks_a_name_inside_a_hashtag(redactor):
+    text = "So proud of Marisol Quintero today #Quintero"
+    _, spans, rows = next(iter(redactor.detector.candidates([text])))
+    hashed = {text[s.start:s.end]: row["prev_hash"] for s, row in zip(spans, rows) if s.start > text.index("#")}
+    plain = [row["prev_hash"] for s, row in zip(spans, rows) if s.end < text.index("#")]
+    assert hashed == {"Quintero": 1.0} and plain and set(plain) == {0.0}

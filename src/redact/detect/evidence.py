@@ -32,6 +32,7 @@ NUMERIC = (
     "prev_title_kin", "prev_place_word", "prev_at_sign", "next_colon", "next_digit", "in_parens",
     "line_chars", "after_colon", "line_title_share", "span_lower_words", "span_common_words", "name_share",
     "prev_capitalised", "next_capitalised", "domain_share", "readable", "shape_mean", "shape_min",
+    "prev_hash", "camel_humps", "letter_run", "line_known_share",
 )
 FEATURES = CATEGORICAL + NUMERIC
 
@@ -107,6 +108,7 @@ class DocView:
         self.ents = list(doc.ents)
         self.resources = resources
         self._title_share: dict[int, float] = {}
+        self._known_share: dict[int, float] = {}
         self._line_case: dict[int, tuple[float, float]] = {}
 
     def line_title_share(self, line_no: int, start: int, end: int) -> float:
@@ -115,6 +117,15 @@ class DocView:
             words = [w for w in _WORD.findall(self.text[start:end]) if len(w) > 1]
             cached = sum(1 for w in words if w[0].isupper()) / len(words) if words else 0.0
             self._title_share[line_no] = cached
+        return cached
+
+    def line_known_share(self, line_no: int, start: int, end: int) -> float:
+        """The share of the line's words that are everyday English (wordfreq Zipf >= 3)."""
+        cached = self._known_share.get(line_no)
+        if cached is None:
+            words = [w.lower() for w in _WORD.findall(self.text[start:end]) if len(w) > 1]
+            cached = sum(1 for w in words if _zipf(w) >= 3.0) / len(words) if words else 0.0
+            self._known_share[line_no] = cached
         return cached
 
     def line_case(self, line_no: int, start: int, end: int) -> tuple[float, float]:
@@ -259,7 +270,22 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
+        # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
+        "prev_hash": float(text[span.start - 1:span.start] == "#"),
+        "camel_humps": max((_humps(w) for w in raw_words), default=0),
+        # "ABC", "XYZ": letters in alphabet order stand in for a withheld name.
+        "letter_run": float(any(_letter_run(w) for w in raw_words)),
+        # On a line in another language or in slang, a word English does not know says little.
+        "line_known_share": view.line_known_share(line_no, line_start, line_end),
     }
+
+
+def _humps(word: str) -> int:
+    return sum(1 for a, b in zip(word, word[1:]) if a.islower() and b.isupper())
+
+
+def _letter_run(word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and all(ord(b) - ord(a) == 1 for a, b in zip(word, word[1:]))
 
 
 def rows(doc: Doc, spans: list[Span], resources: Resources) -> list[dict]:
