@@ -93,3 +93,9 @@ def test_evidence_marks_a_name_inside_a_hashtag(redactor):
     hashed = {text[s.start:s.end]: row["prev_hash"] for s, row in zip(spans, rows) if s.start > text.index("#")}
     plain = [row["prev_hash"] for s, row in zip(spans, rows) if s.end < text.index("#")]
     assert hashed == {"Quintero": 1.0} and plain and set(plain) == {0.0}
+
+
+def test_a_number_read_out_in_words_is_never_a_readable_word():
+    text = "call five oh three, eight eight one, four four two two"
+    spans = [Span(5, len(text), "PHONE"), Span(0, 4, "PERSON")]
+    assert decided(text, spans, [0.9, 0.9], {}, 0.5, readable=[True, True]) == [True, False]

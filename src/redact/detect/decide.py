@@ -14,8 +14,9 @@ from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
+from spacy.lang.en.lex_attrs import like_num
 
-from redact.detect.evidence import CATEGORICAL, FEATURES
+from redact.detect.evidence import CATEGORICAL, FEATURES, WORD
 from redact.errors import ConfigError
 
 MODEL_FILE, META_FILE = "model.txt", "meta.json"
@@ -54,8 +55,9 @@ def decided(text: str, spans: list, probs, thresholds: dict[str, float], default
     kept, so "faith r" is too): half a name is still an identifier. A candidate made only of the
     lexicon's readable words (shorthand, drugs, fillers, roles) never stays unless a rule found it."""
     rules = rules or [False] * len(spans)
-    # Numbers are never "readable words": "Thurs 4/9" and "Route 22" are judged as usual.
-    readable = [bool(r) and not any(c.isdigit() for c in text[s.start:s.end])
+    # Numbers, in digits or in words, are never "readable words": "Thurs 4/9", "Route 22" and a
+    # number read out ("five oh three ...", where "oh" is also a filler) are judged as usual.
+    readable = [bool(r) and not _has_number(text[s.start:s.end])
                 for s, r in zip(spans, readable or [False] * len(spans))]
     keep = [rule or (not plain and bool(p >= thresholds.get(s.label, default)))
             for s, p, rule, plain in zip(spans, probs, rules, readable)]
@@ -75,6 +77,10 @@ def decided(text: str, spans: list, probs, thresholds: dict[str, float], default
                 keep[i] = True
                 break
     return keep
+
+
+def _has_number(value: str) -> bool:
+    return any(c.isdigit() for c in value) or any(like_num(w) for w in WORD.findall(value))
 
 
 class Decision:

@@ -36,7 +36,7 @@ NUMERIC = (
 )
 FEATURES = CATEGORICAL + NUMERIC
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 
@@ -114,7 +114,7 @@ class DocView:
     def line_title_share(self, line_no: int, start: int, end: int) -> float:
         cached = self._title_share.get(line_no)
         if cached is None:
-            words = [w for w in _WORD.findall(self.text[start:end]) if len(w) > 1]
+            words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
             cached = sum(1 for w in words if w[0].isupper()) / len(words) if words else 0.0
             self._title_share[line_no] = cached
         return cached
@@ -123,7 +123,7 @@ class DocView:
         """The share of the line's words that are everyday English (wordfreq Zipf >= 3)."""
         cached = self._known_share.get(line_no)
         if cached is None:
-            words = [w.lower() for w in _WORD.findall(self.text[start:end]) if len(w) > 1]
+            words = [w.lower() for w in WORD.findall(self.text[start:end]) if len(w) > 1]
             cached = sum(1 for w in words if _zipf(w) >= 3.0) / len(words) if words else 0.0
             self._known_share[line_no] = cached
         return cached
@@ -153,7 +153,7 @@ def _case(value: str) -> tuple[float, float, float]:
     letters = [c for c in value if c.isalpha()]
     if not letters:
         return 0.0, 0.0, 0.0
-    words = _WORD.findall(value)
+    words = WORD.findall(value)
     title = all(w[:1].isupper() and not w[1:].isupper() for w in words) if words else False
     upper = all(c.isupper() for c in letters) and len(letters) > 1
     lower = all(c.islower() for c in letters)
@@ -178,7 +178,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     res = view.resources
     text = view.text
     value = text[span.start:span.end]
-    words = [w.lower() for w in _WORD.findall(value)]
+    words = [w.lower() for w in WORD.findall(value)]
     zipfs = [_zipf(w) for w in words] or [0.0]
     title, upper, lower = _case(value)
     line_no, line_end = view.line_of(span.start)
@@ -199,7 +199,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     key = words[0] if words else ""
     count = view.word_counts.get(key, 0)
     prefix = text[max(line_start, span.start - 3):span.start]
-    raw_words = _WORD.findall(value)
+    raw_words = WORD.findall(value)
     content = [w for w in words if w not in STOP_WORDS]
     shapes = [res.shape(w) for w in words] or [0.0]
     return {
