@@ -109,3 +109,10 @@ def test_a_value_of_everyday_or_domain_words_is_looked_for_again_in_its_own_case
     same_case = redactor.detector._matched_in_same_case
     assert same_case("Hope") and same_case("EXTREMITIES") and same_case("cervical spine")
     assert not same_case("Okafor") and not same_case("Rosalind Okafor")
+
+
+def test_a_country_alone_stays_but_a_person_named_after_one_is_found(redactor):
+    text = "Marisol Quintero moved from Canada to Toronto, then flew to Croatia with Jordan Avila."
+    found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
+    assert {"Toronto", "Marisol Quintero", "Jordan Avila"} <= found
+    assert not found & {"Canada", "Croatia"}

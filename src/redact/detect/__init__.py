@@ -239,7 +239,15 @@ class Detector:
         spans = resolve(text, spans, self._is_name_part, self._matched_in_same_case, self._can_extend_name,
                         self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
                         self.is_rule)
-        return [s for s in spans if self.policy.counts(s, text)]
+        return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
+
+    def _country_alone(self, span: Span, text: str) -> bool:
+        """A country named alone is not an identifier (the annotation contract, and HIPAA's
+        geographic rule), whatever label it was given; as a person's name ("Jordan", "India") it is."""
+        value = text[span.start:span.end].lower().strip(" .,;:!?").removeprefix("the ")
+        if value not in self.config.places.countries:
+            return False
+        return span.label != "PERSON" or not self.names.is_known_name(value)
 
     def detect_one(self, text: str) -> list[Span]:
         return next(iter(self.detect([text])))
