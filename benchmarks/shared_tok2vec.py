@@ -1,10 +1,11 @@
 """Old pipeline vs candidates whose NER listens to the shared tok2vec: speed, NER quality, agreement.
 
 Experiment for issue 16 (one embedding pass per document). Run from the project root, on a quiet
-machine (one thread, ~6 min for one candidate)::
+machine (one thread; ~13 min for three candidates, ``--limit 3 --repeats 1`` for a smoke run)::
 
     .venv/bin/python benchmarks/shared_tok2vec.py \
-        --new /work/ner-candidate/shared-frozen [--new /work/ner-candidate/shared-joint]
+        --new /work/ner-candidate/shared-frozen --new /work/ner-candidate/shared-joint/joint \
+        --new /work/ner-candidate/shared-joint/joint-refit
 
 Every pipeline is loaded with ``redact.nlp.load_spacy`` (the components redact runs: tok2vec,
 tagger, parser, redact_coarse_tags, NER) and warmed up before any clock starts. In ONE run, so
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     from threadpoolctl import threadpool_limits
     threadpool_limits(args.threads)
 
-    names = ["old"] + [f"new{i}" if len(args.new) > 1 else "new" for i in range(1, len(args.new) + 1)]
+    names = ["old"] + [f"new{i}:{Path(p).name}" for i, p in enumerate(args.new, 1)]
     paths = dict(zip(names, [args.old] + args.new))
     nlps = {n: load_spacy(p) for n, p in paths.items()}
     for n in names:
