@@ -496,7 +496,10 @@ class NameCueRecognizer(LocalRecognizer):
             if not (aged or nxt.lower_ in self.lex.person_verbs):
                 continue
             listed = self.is_first_name(text) or text.lower() in self.lex.word_names
-            if listed or (self._could_be_name_part(text) and tok.tag_ in {"NNP", "NNPS"}):
+            # A proper noun that is not common English and says or feels something is proposed
+            # (nicknames like "Rafa" are in no list); the decision weighs it.
+            uncommon = _zipf(text.lower()) < self.word_zipf
+            if listed or (tok.tag_ in {"NNP", "NNPS"} and (self._could_be_name_part(text) or uncommon)):
                 found.append((tok.idx, tok.idx + len(text), 0.6))
         return found
 
