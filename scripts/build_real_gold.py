@@ -100,16 +100,16 @@ def clinical(corpora: Path, rng: random.Random) -> list[dict]:
     return windows
 
 
-def committee(corpora: Path, rng: random.Random) -> list[dict]:
-    """A second speech batch: parliamentary committees, where named speakers are identifiers.
-    Windows never overlap the first batch's or each other."""
+def _committee_windows(corpora: Path, rng: random.Random, n: int, after: tuple[str, ...]) -> list[dict]:
+    """`n` committee-meeting windows overlapping no window of the groups in `after` nor each other."""
     taken = defaultdict(list)
-    for w in speech(corpora, random.Random(f"{SEED}-speech")):
-        for p in w["parts"]:
-            taken[p["doc"]].append((p["start"], p["end"]))
+    for group in after:
+        for w in GROUPS[group](corpora, random.Random(f"{SEED}-{group}")):
+            for p in w["parts"]:
+                taken[p["doc"]].append((p["start"], p["end"]))
     pool = [d for d in read(corpora, "qmsum_meetings.jsonl") if d["meta"].get("domain") == "Committee"]
     windows = []
-    while len(windows) < 50:
+    while len(windows) < n:
         doc = rng.choice(pool)
         start, end = line_window(doc["text"], rng)
         if any(start < e and s < end for s, e in taken[doc["id"]]):
@@ -117,6 +117,11 @@ def committee(corpora: Path, rng: random.Random) -> list[dict]:
         taken[doc["id"]].append((start, end))
         windows.append({"corpus": "qmsum_meetings.jsonl", "parts": [{"doc": doc["id"], "start": start, "end": end}]})
     return windows
+
+
+def committee(corpora: Path, rng: random.Random) -> list[dict]:
+    """A second speech batch: parliamentary committees, where named speakers are identifiers."""
+    return _committee_windows(corpora, rng, 50, ("speech",))
 
 
 def sms_more(corpora: Path, rng: random.Random) -> list[dict]:
@@ -178,23 +183,8 @@ def _posts_extra(corpora: Path, name: str, rng: random.Random, n: int) -> list[d
             for k in range(0, 10 * n, 10)]
 
 
-def committee_extra(corpora: Path, rng: random.Random, n: int = 30) -> list[dict]:
-    """More committee windows, overlapping no window above."""
-    taken = defaultdict(list)
-    for group in ("speech", "committee"):
-        for w in GROUPS[group](corpora, random.Random(f"{SEED}-{group}")):
-            for p in w["parts"]:
-                taken[p["doc"]].append((p["start"], p["end"]))
-    pool = [d for d in read(corpora, "qmsum_meetings.jsonl") if d["meta"].get("domain") == "Committee"]
-    windows = []
-    while len(windows) < n:
-        doc = rng.choice(pool)
-        start, end = line_window(doc["text"], rng)
-        if any(start < e and s < end for s, e in taken[doc["id"]]):
-            continue
-        taken[doc["id"]].append((start, end))
-        windows.append({"corpus": "qmsum_meetings.jsonl", "parts": [{"doc": doc["id"], "start": start, "end": end}]})
-    return windows
+def committee_extra(corpora: Path, rng: random.Random) -> list[dict]:
+    return _committee_windows(corpora, rng, 30, ("speech", "committee"))
 
 
 def clinical_extra(corpora: Path, rng: random.Random, n: int = 30) -> list[dict]:
