@@ -487,6 +487,18 @@ def with_silver_syntax(nlp, examples: list[Example]) -> list[Example]:
     return out
 
 
+def epoch_on_frozen_tok2vec(nlp, examples: list, train: tuple[str, ...], optimizer, rng: random.Random,
+                            drop: float) -> dict:
+    """One shuffled epoch updating only the `train` components: the shared tok2vec runs (so its
+    listeners receive its output) but is not updated. Returns the losses."""
+    rng.shuffle(examples)
+    losses: dict = {}
+    other = [p for p in nlp.pipe_names if p not in train]
+    for batch in minibatch(examples, size=compounding(4.0, 16.0, 1.001)):
+        nlp.update(batch, sgd=optimizer, drop=drop, losses=losses, exclude=other, annotates=["tok2vec"])
+    return losses
+
+
 def refit_syntax(args, texts: list[str], held_texts: list[str]) -> None:
     """--refit-syntax-of PATH: PATH's tok2vec and NER frozen, its tagger and parser retrained to
     reproduce --base's tags, heads and deps on the training texts (the joint run's drift undone as
@@ -516,16 +528,12 @@ def refit_syntax(args, texts: list[str], held_texts: list[str]) -> None:
     print(f"refit syntax of {args.refit_syntax_of} on {len(examples)} texts: held-out tags {best[0]:.4f} "
           f"sents {best[1]:.4f} as {args.base}", flush=True)
     best_bytes = {p: nlp.get_pipe(p).to_bytes() for p in ("tagger", "parser")}
-    other = [p for p in nlp.pipe_names if p not in ("tagger", "parser")]
     optimizer = nlp.create_optimizer()
     optimizer.learn_rate = args.init_lr
     rng = random.Random(args.seed + 6)
     for epoch in range(1, args.refit_epochs + 1):
         te = time.time()
-        rng.shuffle(examples)
-        losses: dict = {}
-        for batch in minibatch(examples, size=compounding(4.0, 16.0, 1.001)):
-            nlp.update(batch, sgd=optimizer, drop=0.1, losses=losses, exclude=other, annotates=["tok2vec"])
+        losses = epoch_on_frozen_tok2vec(nlp, examples, ("tagger", "parser"), optimizer, rng, drop=0.1)
         agr = agreement()
         mark = ""
         if sum(agr) > sum(best):
@@ -782,17 +790,12 @@ def main() -> None:
               f"texts ({sum(len(t) for t in texts)} chars), {args.init_epochs} epochs, lr {args.init_lr}")
         # the fresh head first learns on the frozen tok2vec in both modes (a random head's
         # gradients would scramble the shared tok2vec the tagger and parser read)
-        other = [p for p in nlp.pipe_names if p != "ner"]
         optimizer = nlp.create_optimizer()
         optimizer.learn_rate = args.init_lr
         drng = random.Random(args.seed + 5)
         for epoch in range(1, args.init_epochs + 1):
             te = time.time()
-            drng.shuffle(distil)
-            losses = {}
-            for batch in minibatch(distil, size=compounding(4.0, 16.0, 1.001)):
-                nlp.update(batch, sgd=optimizer, drop=args.dropout, losses=losses, exclude=other,
-                           annotates=["tok2vec"])
+            losses = epoch_on_frozen_tok2vec(nlp, distil, ("ner",), optimizer, drng, drop=args.dropout)
             sc = heldout_score(nlp, held)
             print(f"init {epoch:2d}  loss {losses.get('ner', 0.0):9.2f}  held-out P={sc['ents_p']:.3f} "
                   f"R={sc['ents_r']:.3f} F={sc['ents_f']:.3f}{syntax_note()}  ({time.time() - te:.0f}s)",
