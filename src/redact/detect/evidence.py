@@ -107,25 +107,18 @@ class DocView:
         self.ent_starts = [e.start_char for e in doc.ents]
         self.ents = list(doc.ents)
         self.resources = resources
-        self._title_share: dict[int, float] = {}
-        self._known_share: dict[int, float] = {}
+        self._word_shares: dict[int, tuple[float, float]] = {}
         self._line_case: dict[int, tuple[float, float]] = {}
 
-    def line_title_share(self, line_no: int, start: int, end: int) -> float:
-        cached = self._title_share.get(line_no)
+    def line_word_shares(self, line_no: int, start: int, end: int) -> tuple[float, float]:
+        """(capitalised, everyday English: wordfreq Zipf >= 3) shares of the line's words of two
+        letters or more, computed once per line."""
+        cached = self._word_shares.get(line_no)
         if cached is None:
             words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
-            cached = sum(1 for w in words if w[0].isupper()) / len(words) if words else 0.0
-            self._title_share[line_no] = cached
-        return cached
-
-    def line_known_share(self, line_no: int, start: int, end: int) -> float:
-        """The share of the line's words that are everyday English (wordfreq Zipf >= 3)."""
-        cached = self._known_share.get(line_no)
-        if cached is None:
-            words = [w.lower() for w in WORD.findall(self.text[start:end]) if len(w) > 1]
-            cached = sum(1 for w in words if _zipf(w) >= 3.0) / len(words) if words else 0.0
-            self._known_share[line_no] = cached
+            n = max(1, len(words))
+            cached = (sum(1 for w in words if w[0].isupper()) / n, sum(1 for w in words if _zipf(w.lower()) >= 3.0) / n)
+            self._word_shares[line_no] = cached
         return cached
 
     def line_case(self, line_no: int, start: int, end: int) -> tuple[float, float]:
@@ -184,6 +177,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     line_no, line_end = view.line_of(span.start)
     line_start = view.line_starts[line_no]
     line_upper, line_lower = view.line_case(line_no, line_start, line_end)
+    line_title_share, line_known_share = view.line_word_shares(line_no, line_start, line_end)
     speaker = view.speakers.get(line_start)
     in_speaker = bool(speaker and span.start >= speaker[0] and span.end <= speaker[1] + 1)
     speaker_words = speaker[2].split() if speaker else []
@@ -258,7 +252,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "line_chars": math.log1p(line_end - line_start),
         "after_colon": float(":" in text[line_start:span.start]),
         # Headline case makes capitals say little: the share of capitalised words on the line.
-        "line_title_share": view.line_title_share(line_no, line_start, line_end),
+        "line_title_share": line_title_share,
         "span_lower_words": sum(1 for w in raw_words if w[:1].islower() and w.lower() not in res.connectors),
         "span_common_words": sum(1 for z in zipfs if z >= 4.5),
         "name_share": sum(1 for w in words if w in res.first_names or w in res.last_names) / max(1, len(words)),
@@ -276,7 +270,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         # "ABC", "XYZ": letters in alphabet order stand in for a withheld name.
         "letter_run": float(any(_letter_run(w) for w in raw_words)),
         # On a line in another language or in slang, a word English does not know says little.
-        "line_known_share": view.line_known_share(line_no, line_start, line_end),
+        "line_known_share": line_known_share,
     }
 
 
