@@ -54,7 +54,8 @@ FOUND = {
 
 # recognizer -> rows of (text, word that must stay readable)
 READABLE = {
-    "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80")],
+    "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80"),
+              ("OK, counting down: one, two, three, four, five, six, seven.", "four, five")],  # counting
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
@@ -62,8 +63,12 @@ READABLE = {
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
     "age": [("She has 90 days clean and is sober since 2019.", "90")],
-    "id-number": [("Referred to IOP and CBT at the clinic.", "CBT")],
+    "id-number": [("Referred to IOP and CBT at the clinic.", "CBT"),
+                  ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
+                  ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
+                  ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
+    "rows": [("PLAN OF THE CASE: The client was seen in the office today.", "The client was seen")],
 }
 
 
@@ -115,3 +120,17 @@ def test_windowed_recognizer_finds_what_the_whole_text_gives(pieces):
     text = " ".join(pieces)
     found = sorted((r.start, r.end, r.score) for r in windowed.analyze(text, ["PHONE_NUMBER"]))
     assert found == sorted((r.start, r.end, r.score) for r in whole.analyze(text, ["PHONE_NUMBER"]))
+
+
+@pytest.mark.parametrize("spoken, impossible", [
+    ("two oh seven, five five five, one two one two", False),   # area code 207, exchange 555
+    ("one, two, three, four, five, six, seven", True),          # counting: an exchange never starts with 1
+    ("one two three four five six seven eight nine zero", True),
+    ("eight six seven, five three oh nine", False),
+    ("oh two oh, seven nine four six, oh nine five eight", None),  # 11 digits, not North American
+    ("(555) 201-3344", None),                                   # digits are not judged here
+])
+def test_spoken_number_check(spoken, impossible):
+    from redact.recognizers.patterns import impossible_north_american_number
+
+    assert impossible_north_american_number(spoken) is impossible

@@ -46,6 +46,8 @@ class PatternRecognizerSpec(_Strict):
     flags: list[str] = []
     patterns: list[PatternSpec]
     context: list[str] = []
+    # A check that rejects matches no real value could have (recognizers/patterns.py INVALIDATORS).
+    invalidator: str | None = None
 
     @field_validator("flags")
     @classmethod

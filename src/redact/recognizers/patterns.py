@@ -2,23 +2,80 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from redact.config import DetectionConfig
+from redact.errors import ConfigError
+
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+def spoken_digits(text: str) -> str | None:
+    """The digits of a number read out in words ("two oh seven, double five" -> "20755"), or None
+    when a word is not a digit."""
+    digits, repeat = [], 1
+    for word in regex.findall(r"[a-z]+", text.lower()):
+        if word == "double":
+            repeat = 2
+            continue
+        if word not in _DIGIT_WORDS:
+            return None
+        digits.append(_DIGIT_WORDS[word] * repeat)
+        repeat = 1
+    return "".join(digits) or None
+
+
+def impossible_north_american_number(text: str) -> bool | None:
+    """True for a number read out in words that no North American line has: the area code and the
+    exchange never start with 0 or 1, so counting aloud ("one, two, three, ...") is not a phone
+    number. Numbers in digits, and read-outs of other lengths (other countries' plans), are not
+    judged (None)."""
+    digits = spoken_digits(text)
+    if digits is None:
+        return None
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) == 10:
+        return digits[0] in "01" or digits[3] in "01"
+    if len(digits) == 7:
+        return digits[0] in "01"
+    return None
+
+
+# Named checks a pattern block can declare as `invalidator:` (Presidio's invalidate_result).
+INVALIDATORS: dict[str, Callable[[str], bool | None]] = {
+    "north-american-number": impossible_north_american_number,
+}
+
+
+class _CheckedPatternRecognizer(PatternRecognizer):
+    def __init__(self, invalidator: Callable[[str], bool | None], **kwargs) -> None:
+        self._invalidator = invalidator
+        super().__init__(**kwargs)
+
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        return self._invalidator(pattern_text)
 
 
 def pattern_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:
-    return [
-        PatternRecognizer(
-            supported_entity=spec.label,
-            name=f"redact:{spec.name}",
-            patterns=[Pattern(p.name, p.regex, p.score) for p in spec.patterns],
-            context=spec.context or None,
-            global_regex_flags=spec.flag_bits,
-        )
-        for spec in config.patterns if spec.enabled
-    ]
+    recognizers = []
+    for spec in config.patterns:
+        if not spec.enabled:
+            continue
+        kwargs = dict(supported_entity=spec.label, name=f"redact:{spec.name}",
+                      patterns=[Pattern(p.name, p.regex, p.score) for p in spec.patterns],
+                      context=spec.context or None, global_regex_flags=spec.flag_bits)
+        if spec.invalidator and spec.invalidator not in INVALIDATORS:
+            raise ConfigError(f"pattern block {spec.name!r} names an unknown invalidator {spec.invalidator!r}",
+                              hint=f"one of: {', '.join(sorted(INVALIDATORS))}")
+        recognizers.append(_CheckedPatternRecognizer(INVALIDATORS[spec.invalidator], **kwargs)
+                           if spec.invalidator else PatternRecognizer(**kwargs))
+    return recognizers
 
 
 def organization_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:

@@ -25,6 +25,11 @@ CELL_SHAPES = {
     "AGE": re.compile(r"^\d{1,3}$"),
     "PERSON": re.compile(r"^[^\d@]+$"),
     "LOCATION": re.compile(r"^[^\d@]+$"),
+    # Numbers have digits and fit in a field: a heading such as "DESCRIPTION OF THE CASE:" is
+    # followed by prose, not by a case number.
+    "ID": re.compile(r"^(?=\D*\d)[^\s@]+(?: [^\s@]+){0,3}$"),
+    "PHONE": re.compile(r"^(?=(?:\D*\d){7}).{7,40}$"),
+    "DATE": re.compile(r"^(?=\D*\d).{1,40}$"),
 }
 
 
