@@ -77,7 +77,8 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
                       is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A title, greeting or role word before a name and a credential after it ("Dr", "Hi",
     "LCSW", "AM") stay readable: the annotation guide leaves them out of the name. A person span
-    made only of such words ("Madam Chair") is a form of address, not a name, and goes. What a
+    made only of such words ("Madam Chair") or of one before a lone letter is a form of address,
+    not a name, and goes. What a
     rule or the program's roster found is kept as found."""
     out = []
     for span in spans:
@@ -91,7 +92,9 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
         # Only a credential in capitals goes at the end: "Neagle AM", not the "Will" of "Mary Will".
         while last > first and words[last - 1].group().isupper() and is_form_of_address(words[last - 1].group()):
             last -= 1
-        if first == last and words:
+        # Only such words, or a title before a lone letter (a role code or placeholder: "Grad C",
+        # "Dr. X"): no name at all.
+        if first == last and words or first and last - first == 1 and len(words[first].group().strip(".")) == 1:
             continue
         start = words[first].start() if first else span.start
         end = words[last - 1].end() if last < len(words) else span.end
@@ -229,4 +232,5 @@ def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
-    return trim_closing_punctuation(text, spans)
+    # Merging can bring a title or credential back beside a name (a kept neighbour of it).
+    return trim_closing_punctuation(text, trim_person_edges(text, spans, is_form_of_address, is_rule))

@@ -39,8 +39,9 @@ def encode(rows: list[dict], vocab: dict[str, list[str]]) -> np.ndarray:
 
 
 def _one_word_beyond(text: str, inner: tuple[int, int], outer: tuple[int, int]) -> bool:
-    """Does `outer` reach past `inner` by at most one word on each side (a gap of one space)?"""
-    if outer[1] < inner[0] - 1 or outer[0] > inner[1] + 1:
+    """Does `outer` hold `inner` and reach past it by at most one word on each side (a gap of one
+    space)? A candidate inside a kept one, or beside it, adds nothing to it."""
+    if outer[0] > inner[0] or outer[1] < inner[1] or outer == inner:
         return False
     left = text[outer[0]:inner[0]] if outer[0] < inner[0] else ""
     right = text[inner[1]:outer[1]] if outer[1] > inner[1] else ""
