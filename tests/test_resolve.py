@@ -7,6 +7,7 @@ import pytest
 from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
 from redact.resolve import (
+    cut_around_web_forms,
     drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
@@ -131,3 +132,24 @@ def test_a_name_candidate_with_a_word_twice_in_a_row_is_no_name():
     assert [text[s.start:s.end] for s in kept] == ["12 12", "Dana Ortiz"]
     listed = drop_repeated_word_names(text, spans, lambda s: text[s.start:s.end] == "Ana Ana")   # a roster name
     assert "Ana Ana" in [text[s.start:s.end] for s in listed]
+
+
+def test_candidate_around_a_web_form_keeps_only_its_own_words():
+    text = "Beach scuffle caught on film http://t.co/Tvws8 RT @river_88 thanks Maria"
+    url, handle = text.index("http"), text.index("@river")
+    url_end = url + len("http://t.co/Tvws8")
+    rule_spans = [Span(url, url_end, "URL", 1.0, "url"), Span(handle, handle + 9, "USERNAME", 1.0, "handle")]
+    swallowing = Span(0, url_end, "LOCATION", 0.6, "ner")        # a headline run into its link
+    retweet = Span(handle - 3, handle + 9, "PERSON", 0.8, "ner")  # the retweet marker before a handle
+    name = Span(len(text) - 5, len(text), "PERSON", 0.8, "ner")
+    out = cut_around_web_forms(text, rule_spans + [swallowing, retweet, name], lambda s: s.source != "ner")
+    assert {(text[s.start:s.end], s.label) for s in out} == {
+        ("http://t.co/Tvws8", "URL"), ("@river_88", "USERNAME"), ("Beach scuffle caught on film", "LOCATION"),
+        ("RT", "PERSON"), ("Maria", "PERSON")}
+
+
+def test_title_before_a_lone_letter_is_no_name():
+    text = "Grad C: Yeah. Professor Okafor agreed."
+    spans = [Span(0, 6, "PERSON", 0.8, "ner"), Span(14, 30, "PERSON", 0.8, "ner")]
+    out = trim_person_edges(text, spans, lambda w: w.lower() in {"grad", "professor"})
+    assert [text[s.start:s.end] for s in out] == ["Okafor"]

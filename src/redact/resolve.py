@@ -41,6 +41,37 @@ NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 _REPEATED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
+# Exact web forms: their bounds are certain, a statistical span around them is not.
+WEB_FORMS = frozenset({"URL", "EMAIL", "USERNAME", "IP_ADDRESS"})
+
+
+def cut_around_web_forms(text: str, spans: Iterable[Span], is_rule: Callable[[Span], bool]) -> list[Span]:
+    """A name, place or organisation candidate that swallowed a URL, e-mail address or handle a
+    rule found (a headline run into its link, a retweet marker before a handle) keeps only its
+    words outside it, each side as a candidate of its own."""
+    spans = list(spans)
+    forms = sorted((s.start, s.end) for s in spans if s.label in WEB_FORMS and is_rule(s))
+    if not forms:
+        return spans
+    out = []
+    for span in spans:
+        inside = [(a, b) for a, b in forms if a < span.end and span.start < b]
+        if span.label in WEB_FORMS or not inside:
+            out.append(span)
+            continue
+        pos = span.start
+        for a, b in inside + [(span.end, span.end)]:
+            start, end = pos, min(a, span.end)
+            while start < end and not text[start].isalnum():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if any(c.isalnum() for c in text[start:end]):
+                out.append(Span(start, end, span.label, span.score, span.source))
+            pos = max(pos, b)
+    return out
+
+
 def drop_repeated_word_names(text: str, spans: Iterable[Span],
                              is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A name candidate with a word said twice in a row ("filler filler", "no no no") is a stutter,

@@ -26,7 +26,7 @@ from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_ca
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
-from redact.resolve import expand_to_tokens, resolve, split_at_breaks
+from redact.resolve import cut_around_web_forms, expand_to_tokens, resolve, split_at_breaks
 from redact.spans import Span
 
 # The pipeline reads pieces of at most this many characters, cut at a line break where there is
@@ -192,7 +192,8 @@ class Detector:
             if recased:
                 doc.user_data[SOURCE_TEXT] = piece  # recognizers and evidence read the text as written
             # Candidates within lines and columns: each piece of a span across a break is judged alone.
-            local = split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc)))
+            local = cut_around_web_forms(piece, split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc))),
+                                         self.is_rule)
             local = [s for s in local if s.start < owned]  # the rest is read-on, owned by the next piece
             if recased:
                 local = [self._mark_recased(s, doc) for s in local]
