@@ -250,10 +250,13 @@ def operating_points(scorer: Scorer, labels, beta: float, default: float,
 
 
 def report(scorer: Scorer, thresholds, default) -> None:
-    for group, (mentions, caught, pred, right) in sorted(scorer(thresholds, default).items()):
+    scores = scorer(thresholds, default)
+    for group, (mentions, caught, pred, right) in sorted(scores.items()):
         recall = caught / mentions if mentions else float("nan")
         precision = right / pred if pred else float("nan")
         print(f"  {group:<24} mentions {mentions:>5}  recall {recall:.3f}  char precision {precision:.3f}")
+    for pool, (recall, precision) in sorted(pooled(scores).items()):
+        print(f"  pool {pool:<19} recall {recall:.3f}  char precision {precision:.3f}")
 
 
 def main() -> None:
