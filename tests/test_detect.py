@@ -116,3 +116,10 @@ def test_a_country_alone_stays_but_a_person_named_after_one_is_found(redactor):
     found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
     assert {"Toronto", "Marisol Quintero", "Jordan Avila"} <= found
     assert not found & {"Canada", "Croatia"}
+
+
+def test_a_country_alone_read_as_a_surname_stays(redactor):
+    # "Wales" is a surname too, but alone it is the country; "Jordan" alone is a given name.
+    text = "Thanks. Wales has done well here, Wales and Scotland both.\nJordan said she would call back."
+    found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
+    assert "Wales" not in found and "Jordan" in found

@@ -244,11 +244,12 @@ class Detector:
 
     def _country_alone(self, span: Span, text: str) -> bool:
         """A country named alone is not an identifier (the annotation contract, and HIPAA's
-        geographic rule), whatever label it was given; as a person's name ("Jordan", "India") it is."""
+        geographic rule), whatever label it was given; as a person's given name ("Jordan", "India")
+        it is. A surname that is also a country ("Wales", "England") alone is the country."""
         value = text[span.start:span.end].lower().strip(" .,;:!?").removeprefix("the ")
         if value not in self.config.places.countries:
             return False
-        return span.label != "PERSON" or not self.names.is_known_name(value)
+        return span.label != "PERSON" or not self.names.is_first_name(value)
 
     def detect_one(self, text: str) -> list[Span]:
         return next(iter(self.detect([text])))
