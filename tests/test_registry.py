@@ -29,7 +29,10 @@ FOUND = {
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
     "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens")],
-    "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five")],
+    "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
+            ("Her three-year-old starts nursery soon.", "three"),                  # an age in words
+            ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
+            ("Most of the 16 and 17-year-olds came.", "16")],                      # coordinated ages
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981")],
     "time": [],  # times of day are not identifiers under the default policy
@@ -62,7 +65,8 @@ READABLE = {
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
-    "age": [("She has 90 days clean and is sober since 2019.", "90")],
+    "age": [("She has 90 days clean and is sober since 2019.", "90"),
+            ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
                   ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
