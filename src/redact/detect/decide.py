@@ -1,8 +1,8 @@
 """The learned decision: which candidate spans are identifiers.
 
-A few gradient-boosted tree models (LightGBM, trained by scripts/train_decision.py on annotated real
-and synthetic dev data with different seeds) read each candidate's evidence row (evidence.py) and
-their mean is the probability that it covers an identifier; a candidate is kept when that probability reaches its label's
+A gradient-boosted tree model (LightGBM, trained by scripts/train_decision.py on annotated real and
+synthetic dev data) reads each candidate's evidence row (evidence.py) and gives the probability
+that it covers an identifier; a candidate is kept when that probability reaches its label's
 operating point, chosen on dev data for recall. The model, its feature vocabularies and the
 operating points live in models/decision/ and ship inside the wheel.
 """
@@ -19,11 +19,7 @@ from spacy.lang.en.lex_attrs import like_num
 from redact.detect.evidence import CATEGORICAL, FEATURES, WORD
 from redact.errors import ConfigError
 
-META_FILE = "meta.json"
-
-
-def model_file(n: int) -> str:
-    return f"model-{n}.txt"
+MODEL_FILE, META_FILE = "model.txt", "meta.json"
 
 
 def encode(rows: list[dict], vocab: dict[str, list[str]]) -> np.ndarray:
@@ -96,8 +92,8 @@ class Decision:
 
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            self.boosters = [lightgbm.Booster(model_file=str(folder / name)) for name in meta["models"]]
-        except (OSError, ValueError, KeyError, lightgbm.basic.LightGBMError) as exc:
+            self.booster = lightgbm.Booster(model_file=str(folder / MODEL_FILE))
+        except (OSError, ValueError, lightgbm.basic.LightGBMError) as exc:
             raise ConfigError(f"cannot load the decision model in {folder}: {type(exc).__name__}",
                               hint="reinstall redact, or retrain with scripts/train_decision.py") from exc
         if tuple(meta["features"]) != FEATURES:
@@ -110,8 +106,7 @@ class Decision:
     def probabilities(self, rows: list[dict]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
-        matrix = encode(rows, self.vocab)
-        return np.mean([booster.predict(matrix, num_threads=1) for booster in self.boosters], axis=0)
+        return self.booster.predict(encode(rows, self.vocab), num_threads=1)
 
     def keep(self, text: str, spans: list, rows: list[dict], rules: list[bool]) -> tuple[list[bool], np.ndarray]:
         probs = self.probabilities(rows)
