@@ -92,6 +92,11 @@ def test_mask_keeps_offsets_and_drops_own_placeholders():
     assert residuals([inside, overlapping], regions, masked) == [Span(14, 18, "PERSON")]
 
 
+def test_the_runs_own_neutral_picture_names_are_masked():
+    masked, regions = mask_placeholders("word media part17.png")
+    assert "part17" not in masked and regions == [(11, 21)]
+
+
 def test_verify_help(cli):
     result = cli(["verify", "--help"])
     assert result.exit_code == 0 and "never the text found" in result.output

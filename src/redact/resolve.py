@@ -157,8 +157,9 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
         # "Min" -> "Min-ji": a hyphenated name is one identifier; an age in words is not its unit
         # ("three" of "three-year-old").
         joins = span.label != "AGE"
-        while end < len(text) and (_WORD_CHAR.match(text[end]) or (joins and text[end] == "-" and end + 1 < len(text)
-                                                                    and text[end + 1].isalpha() and text[end - 1].isalpha())):
+        while end < len(text) and (_WORD_CHAR.match(text[end]) or (
+                joins and text[end] == "-" and end + 1 < len(text) and text[end + 1].isalpha()
+                and text[end - 1].isalpha())):
             end += 1
         out.append(Span(start, end, span.label, span.score, span.source))
     return out

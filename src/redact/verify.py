@@ -1,10 +1,11 @@
 """`redact verify`: a second, independent detection pass over an export, looking for residuals.
 
 Run's own detection is not repeated or doubled: verify is a separate, optional pass. Before
-detecting, the placeholders a run writes ("[PERSON_1]", "PERSON_3f9a2c1b", "*****") are masked
-to a same-length run of a neutral character, so offsets still point into the exported file and a
-placeholder does not make its neighbours look like names ("with [PERSON_1]" would otherwise
-read as "with <proper noun>"). Spans wholly inside a mask are our own replacements, not findings.
+detecting, the placeholders a run writes ("[PERSON_1]", "PERSON_3f9a2c1b", "*****", a picture
+renamed "part17.png") are masked to a same-length run of a neutral character, so offsets still
+point into the exported file and a placeholder does not make its neighbours look like names
+("with [PERSON_1]" would otherwise read as "with <proper noun>"). Spans wholly inside a mask are
+our own replacements, not findings.
 
 Every format the run writes is read in full: text and captions whole (headers, cue ids, styles
 included), CSV/TSV/JSONL whole (headers and keys included), every XML part of DOCX and XLSX
@@ -38,6 +39,7 @@ PLACEHOLDERS = (
     re.compile(rf"\[(?:{_LABELS})(?:_[0-9A-Za-z]+)?\]"),      # tag: [PERSON_1], [DATE]
     re.compile(rf"\[?\b(?:{_LABELS})_[0-9a-f]{{6,64}}\b\]?"),  # hmac: PERSON_3f9a2c1b
     re.compile(r"\*+(?:[-. ()/]*\*+)*"),                       # mask: ****, ***-***
+    re.compile(r"\bpart\d+\.[0-9a-z]{1,5}\b"),                  # a Word file's renamed picture: part17.png
 )
 
 

@@ -26,8 +26,9 @@ def verify(folder, policy, model, config_path, roster, json_out, quiet):
     other file found there: every part of each file (Word comments, notes, properties and alt text;
     spreadsheet sheets and names; Parquet schema and metadata; caption headers) and its path,
     on the normalised view that sees through invisible characters and entities. Placeholders the
-    run wrote ([PERSON_1], hmac pseudonyms, masks) are neutralised first. Prints per-file counts
-    with offsets and labels, never the text found (nor a path that may hold an identifier).
+    run wrote ([PERSON_1], hmac pseudonyms, masks, renamed pictures) are neutralised first. Prints
+    per-file counts with offsets and labels, never the text found (nor a path that may hold an
+    identifier).
     Surrogate policies write realistic fake values, which this pass may report as findings.
     Exit 0 when clean, 1 when anything is found (or a file cannot be checked), 2 on a usage error.
     """

@@ -10,7 +10,6 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from redact.config import DetectionConfig
 from redact.errors import ConfigError
 
-
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                 "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 
