@@ -115,10 +115,12 @@ class Detector:
 
     def _matched_in_same_case(self, term: str) -> bool:
         """Another mention of a detected value is looked for in its own case only when the value is
-        also an everyday word (Hope, Will) or made of the domain's vocabulary ("EXTREMITIES" once
-        mistaken for a name must not take every "extremities" with it)."""
+        also an everyday word (Hope, Will), made of the domain's vocabulary ("EXTREMITIES" once
+        mistaken for a name must not take every "extremities" with it) or of common English words
+        that no name list knows ("Universities" of an organisation read as a person)."""
         words = term.lower().split()
-        return self.names.is_everyday_word(term) or all(w in self.resources.domain_vocabulary for w in words)
+        return self.names.is_everyday_word(term) or all(w in self.resources.domain_vocabulary for w in words) or all(
+            zipf(w) >= self.config.names.common_word_zipf and not self.names.is_known_name(w) for w in words)
 
     def _is_form_of_address(self, word: str) -> bool:
         """A title, greeting, kin or role word, filler or credential: beside a name, never part of it.
