@@ -138,3 +138,14 @@ def test_spoken_number_check(spoken, impossible):
     from redact.recognizers.patterns import impossible_north_american_number
 
     assert impossible_north_american_number(spoken) is impossible
+
+
+def test_an_unknown_invalidator_is_a_config_error():
+    from redact.errors import ConfigError
+    from redact.recognizers.patterns import pattern_recognizers
+
+    config = load_detection_config()
+    broken = [spec.model_copy(update={"invalidator": "no-such-check"}) if spec.name == "phone" else spec
+              for spec in config.patterns]
+    with pytest.raises(ConfigError, match="unknown invalidator"):
+        pattern_recognizers(config.model_copy(update={"patterns": broken}))

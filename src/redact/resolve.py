@@ -109,8 +109,7 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
     """A title, greeting or role word before a name and a credential after it ("Dr", "Hi",
     "LCSW", "AM") stay readable: the annotation guide leaves them out of the name. A person span
     made only of such words ("Madam Chair") or of one before a lone letter is a form of address,
-    not a name, and goes. What a
-    rule or the program's roster found is kept as found."""
+    not a name, and goes. What a rule or the program's roster found is kept as found."""
     out = []
     for span in spans:
         if span.label != "PERSON" or is_rule(span):
