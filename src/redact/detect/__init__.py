@@ -118,9 +118,10 @@ class Detector:
         also an everyday word (Hope, Will), made of the domain's vocabulary ("EXTREMITIES" once
         mistaken for a name must not take every "extremities" with it) or of common English words
         that no name list knows ("Universities" of an organisation read as a person)."""
-        words = term.lower().split()
-        return self.names.is_everyday_word(term) or all(w in self.resources.domain_vocabulary for w in words) or all(
-            zipf(w) >= self.config.names.common_word_zipf and not self.names.is_known_name(w) for w in words)
+        words, names = term.lower().split(), self.names
+        return (names.is_everyday_word(term)
+                or all(w in self.resources.domain_vocabulary for w in words)
+                or all(zipf(w) >= self.config.names.common_word_zipf and not names.is_known_name(w) for w in words))
 
     def _is_form_of_address(self, word: str) -> bool:
         """A title, greeting, kin or role word, filler or credential: beside a name, never part of it.
@@ -194,8 +195,8 @@ class Detector:
             if recased:
                 doc.user_data[SOURCE_TEXT] = piece  # recognizers and evidence read the text as written
             # Candidates within lines and columns: each piece of a span across a break is judged alone.
-            local = cut_around_web_forms(piece, split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc))),
-                                         self.is_rule)
+            local = split_at_breaks(piece, self._spans(piece, self.engine.artifact(doc)))
+            local = cut_around_web_forms(piece, local, self.is_rule)
             local = [s for s in local if s.start < owned]  # the rest is read-on, owned by the next piece
             if recased:
                 local = [self._mark_recased(s, doc) for s in local]
