@@ -34,7 +34,8 @@ FOUND = {
             ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
             ("Most of the 16 and 17-year-olds came.", "16")],                      # coordinated ages
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
-    "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981")],
+    "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
+             ("On July1st we will all be there.", "July1st")],                      # typed without a space
     "time": [],  # times of day are not identifiers under the default policy
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
     "id-number": [("MRN 00482913 on file.", "00482913")],
