@@ -308,8 +308,6 @@ def main() -> None:
     print("out-of-fold, at the operating points:")
     report(scorer, thresholds, default)
     args.out.mkdir(parents=True, exist_ok=True)
-    for stale in args.out.glob("model*.txt"):
-        stale.unlink()
     train(docs, vocab, args.seed).save_model(str(args.out / MODEL_FILE))
     meta = {"features": list(FEATURES), "vocab": vocab, "thresholds": thresholds, "default_threshold": default,
             "beta": args.beta, "floors": floors,

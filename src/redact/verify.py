@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from redact.config import LABELS
 from redact.errors import ConfigError, InputError
+from redact.io.docx import NEUTRAL_NAME
 from redact.spans import Span
 
 MANIFEST, STATS, SPANS = "manifest.jsonl", "stats.json", "spans.jsonl"
@@ -39,7 +40,7 @@ PLACEHOLDERS = (
     re.compile(rf"\[(?:{_LABELS})(?:_[0-9A-Za-z]+)?\]"),      # tag: [PERSON_1], [DATE]
     re.compile(rf"\[?\b(?:{_LABELS})_[0-9a-f]{{6,64}}\b\]?"),  # hmac: PERSON_3f9a2c1b
     re.compile(r"\*+(?:[-. ()/]*\*+)*"),                       # mask: ****, ***-***
-    re.compile(r"\bpart\d+\.[0-9a-z]{1,5}\b"),                  # a Word file's renamed picture: part17.png
+    NEUTRAL_NAME,                                              # a Word file's renamed picture: part17.png
 )
 
 

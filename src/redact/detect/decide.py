@@ -43,8 +43,7 @@ def _one_word_beyond(text: str, inner: tuple[int, int], outer: tuple[int, int]) 
     space)? A candidate inside a kept one, or beside it, adds nothing to it."""
     if outer[0] > inner[0] or outer[1] < inner[1] or outer == inner:
         return False
-    left = text[outer[0]:inner[0]] if outer[0] < inner[0] else ""
-    right = text[inner[1]:outer[1]] if outer[1] > inner[1] else ""
+    left, right = text[outer[0]:inner[0]], text[inner[1]:outer[1]]
     return all(len(part.split()) <= 1 and "\n" not in part and len(part) - len(part.lstrip()) <= 1
                and len(part) - len(part.rstrip()) <= 1 for part in (left, right))
 
