@@ -10,8 +10,9 @@ clinicians' names already removed. Sets where the same people write or speak aga
 left out on purpose, since their names would pass for vocabulary: Counsel Chat (the same
 therapists sign dozens of answers, some with handles in the text) and meeting transcripts (one
 research group meets in dozens of them).
-Documents holding any window of a test part (tests/fixtures/real) are left out; a word in the
-name gazetteers needs 40 reports, not 8 (eponyms like Foley are everywhere, names are not).
+Documents holding any window of a test part (tests/fixtures/real) are left out. A word needs
+three reports; a word in the name or place gazetteers or in Faker's name lists needs 40 (eponyms
+like Foley are everywhere, a clinician's or a town's name is not).
 Reproduce with:
 
     python scripts/build_vocabulary.py --corpora ../shared/corpora
@@ -25,10 +26,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from build_drugs import faker_names
+
 ROOT = Path(__file__).resolve().parents[1]
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SOURCES = ("mtsamples.jsonl",)
-MIN_DOCUMENTS = 8
+MIN_DOCUMENTS = 3
 # A word in the name gazetteers must be far more widespread to count: an eponym (Foley, Bovie,
 # Babinski) is in hundreds of reports, a person's name in a handful.
 MIN_DOCUMENTS_FOR_NAMES = 40
@@ -52,8 +55,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "gazetteer" / "domain_vocabulary.txt")
     args = ap.parse_args()
     gazetteer = ROOT / "models" / "gazetteer"
-    names = {w.lower() for f in ("first_names.txt", "last_names.txt")
-             for w in (gazetteer / f).read_text(encoding="utf-8").split()}
+    names = {line.strip().lower() for f in ("first_names.txt", "last_names.txt", "us_places.txt",
+                                            "world_places.txt", "countries.txt")
+             for line in (gazetteer / f).read_text(encoding="utf-8").splitlines()} | faker_names()
     held_out = test_documents()
     df: Counter = Counter()
     for name in SOURCES:

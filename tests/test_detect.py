@@ -124,3 +124,11 @@ def test_a_country_alone_read_as_a_surname_stays(redactor):
     text = "Thanks. Wales has done well here, Wales and Scotland both.\nJordan said she would call back."
     found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
     assert "Wales" not in found and "Jordan" in found
+
+
+def test_a_caseless_line_capitalises_rare_names_but_not_rare_clinical_words_or_drugs(redactor):
+    is_proper = redactor.detector._is_proper
+    assert is_proper("okafor") and is_proper("marcus")  # a rare surname; a name that is no everyday word
+    # Rare in English, yet the domain's vocabulary (many unrelated reports use them) or a drug name.
+    assert not any(is_proper(w) for w in ("quadriplegia", "arthrogram", "kerlix", "prezista", "femara"))
+    assert not is_proper("will") and not is_proper("therapist")

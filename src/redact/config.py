@@ -129,6 +129,8 @@ class NameSettings(_Strict):
     last_names: frozenset[str]
     # Evidence only: words many unrelated clinical and counselling documents use.
     domain_vocabulary: frozenset[str] = frozenset()
+    # Evidence only: one-word drug names, generic and brand.
+    drugs: frozenset[str] = frozenset()
     # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
     name_shape: dict[str, float] = Field(default_factory=dict)
     common_word_zipf: float = Field(ge=0, le=8)
@@ -280,8 +282,9 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names = dict(raw["names"])
         names["first_names"] = _read_words(base / names["first_names"])
         names["last_names"] = _read_words(base / names["last_names"])
-        if "domain_vocabulary" in names:
-            names["domain_vocabulary"] = _read_words(base / names["domain_vocabulary"])
+        for key in ("domain_vocabulary", "drugs"):
+            if key in names:
+                names[key] = _read_words(base / names[key])
         if "name_shape" in names:
             names["name_shape"] = {gram: float(odds) for gram, odds in
                                   (line.split("\t") for line in _read_lines(base / names["name_shape"]))}

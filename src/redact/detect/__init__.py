@@ -171,11 +171,17 @@ class Detector:
         return spans
 
     def _is_proper(self, word: str) -> bool:
+        """Capitalised in a case-restored line: a name that is not an everyday word, or a word too
+        rare for English that is not the domain's vocabulary either (a drug or an anatomical term
+        in an ALL-CAPS note is rare, not a name)."""
         names = self.names
         if names.is_non_name(word):
             return False
-        return (names.is_known_name(word) and not names.is_everyday_word(word)) or (
-            len(word) >= 3 and zipf(word) < 2.5)
+        if names.is_known_name(word):
+            return not names.is_everyday_word(word)
+        w = word.lower()
+        return len(w) >= 3 and zipf(w) < 2.5 and not (
+            w in self.resources.domain_vocabulary or w in self.resources.medications)
 
     def _views(self, texts: Iterable[str]) -> Iterator[tuple[str, tuple]]:
         """(what spaCy reads, (text number, piece offset, text, piece, owned, recased)) per piece:

@@ -73,7 +73,7 @@ class Resources:
         return cls(config.names.first_names, config.names.last_names, config.names.domain_vocabulary,
                    frozenset(t.lower() for t in config.places.towns), config.places.world_places,
                    config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
-                   lex.medications, lex.titles | lex.kinship, lex.not_names, lex.fillers,
+                   lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape)
 
     def shape(self, word: str) -> float:
