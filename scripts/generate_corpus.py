@@ -212,6 +212,12 @@ def m(label: str, value: str) -> str:
     return "{{%s:%s}}" % (label, value)
 
 
+def decade_band(age: int) -> str:
+    """A decade of life ("60s") is a band, not an identifier, below Safe Harbor's 90 (ANNOTATION.md)."""
+    band = f"{(age // 10) * 10}s"
+    return m("AGE", band) if age >= 90 else band
+
+
 # --------------------------------------------------------------------------- people
 
 
@@ -438,10 +444,9 @@ class Doc:
         if form == "turned N":
             return f"turned {a}"
         if form == "in her Ns":
-            decade = m("AGE", f"{(n // 10) * 10}s")
-            return f"in {rng.choice(['her', 'his', 'their', 'his early', 'her late'])} {decade}"
+            return f"in {rng.choice(['her', 'his', 'their', 'his early', 'her late'])} {decade_band(n)}"
         if form == "mid-Ns":
-            return f"{rng.choice(['mid-', 'early ', 'late '])}{m('AGE', f'{(n // 10) * 10}s')}"
+            return f"{rng.choice(['mid-', 'early ', 'late '])}{decade_band(n)}"
         if form == "Nyo":
             return f"{a}yo"
         if form == "N yrs old":

@@ -32,7 +32,8 @@ FOUND = {
     "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
             ("Her three-year-old starts nursery soon.", "three"),                  # an age in words
             ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
-            ("Most of the 16 and 17-year-olds came.", "16")],                      # coordinated ages
+            ("Most of the 16 and 17-year-olds came.", "16"),                       # coordinated ages
+            ("His grandmother is in her 90s and sharp.", "90s")],                 # Safe Harbor's 90+
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st")],                      # typed without a space
@@ -67,6 +68,7 @@ READABLE = {
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
+            ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
