@@ -33,7 +33,8 @@ FOUND = {
             ("Her three-year-old starts nursery soon.", "three"),                  # an age in words
             ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
             ("Most of the 16 and 17-year-olds came.", "16"),                       # coordinated ages
-            ("His grandmother is in her 90s and sharp.", "90s")],                 # Safe Harbor's 90+
+            ("His grandmother is in her 90s and sharp.", "90s"),                  # Safe Harbor's 90+
+            ("Her son is seventeen and back in school.", "seventeen")],            # kin, in words
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st")],                      # typed without a space
