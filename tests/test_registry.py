@@ -34,10 +34,12 @@ FOUND = {
             ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
             ("Most of the 16 and 17-year-olds came.", "16"),                       # coordinated ages
             ("His grandmother is in her 90s and sharp.", "90s"),                  # Safe Harbor's 90+
-            ("Her son is seventeen and back in school.", "seventeen")],            # kin, in words
+            ("Her son is seventeen and back in school.", "seventeen"),             # kin, in words
+            ("When I was seventeen I left home.", "seventeen")],
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
-             ("On July1st we will all be there.", "July1st")],                      # typed without a space
+             ("On July1st we will all be there.", "July1st"),                       # typed without a space
+             ("It was the twelfth of March, I think.", "twelfth of March")],        # an ordinal said aloud
     "time": [],  # times of day are not identifiers under the default policy
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
     "id-number": [("MRN 00482913 on file.", "00482913")],
@@ -70,6 +72,7 @@ READABLE = {
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
+            ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
