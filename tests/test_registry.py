@@ -74,7 +74,9 @@ READABLE = {
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
             ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
-    "id-number": [("Referred to IOP and CBT at the clinic.", "CBT"),
+    "id-number": [("SBP 110-130 overnight, HR 80-90S.", "110-130"),                 # ranges of readings
+                  ("ID: TMAX 100.2, WBC 12.1, on vanco.", "100.2"),                 # ID as infectious disease
+                  ("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
                   ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
@@ -145,6 +147,16 @@ def test_spoken_number_check(spoken, impossible):
     from redact.recognizers.patterns import impossible_north_american_number
 
     assert impossible_north_american_number(spoken) is impossible
+
+
+@pytest.mark.parametrize("value, is_range", [
+    ("110-130", True), ("80-90S", True), ("40-60cc", True),   # close numbers: a range of readings
+    ("12-345", None), ("130-110", None), ("555-1234", None),  # far apart, falling or longer: not judged
+])
+def test_numeric_range_check(value, is_range):
+    from redact.recognizers.patterns import numeric_range
+
+    assert numeric_range(value) is is_range
 
 
 def test_an_unknown_invalidator_is_a_config_error():

@@ -46,9 +46,24 @@ def impossible_north_american_number(text: str) -> bool | None:
     return None
 
 
+_RANGE = regex.compile(r"(\d{2,3})-(\d{2,3})[A-Za-z]{0,3}")
+
+
+def numeric_range(text: str) -> bool | None:
+    """True for two close numbers joined by a dash ("110-130", "80-90s", "40-60cc"): a range of
+    readings, as notes write vital signs, doses and output, not an ID. A second number more than
+    twice the first ("12-345"), or longer groups, are not judged (None)."""
+    match = _RANGE.fullmatch(text.strip())
+    if match is None:
+        return None
+    low, high = int(match[1]), int(match[2])
+    return (low < high <= 2 * low) or None
+
+
 # Named checks a pattern block can declare as `invalidator:` (Presidio's invalidate_result).
 INVALIDATORS: dict[str, Callable[[str], bool | None]] = {
     "north-american-number": impossible_north_american_number,
+    "numeric-range": numeric_range,
 }
 
 
