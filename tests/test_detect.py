@@ -132,3 +132,10 @@ def test_a_caseless_line_capitalises_rare_names_but_not_rare_clinical_words_or_d
     # Rare in English, yet the domain's vocabulary (many unrelated reports use them) or a drug name.
     assert not any(is_proper(w) for w in ("quadriplegia", "arthrogram", "kerlix", "prezista", "femara"))
     assert not is_proper("will") and not is_proper("therapist")
+
+
+def test_a_drug_name_is_never_part_of_a_persons_name(redactor):
+    # A person span split at "and" ("VANCO AND ZOSYN") must not leave the drug alone as a name.
+    is_outside_a_name = redactor.detector._is_form_of_address
+    assert is_outside_a_name("ZOSYN") and is_outside_a_name("Femara")
+    assert not is_outside_a_name("Molly") and not is_outside_a_name("Allegra")  # names first

@@ -124,14 +124,15 @@ class Detector:
                 or all(zipf(w) >= self.config.names.common_word_zipf and not names.is_known_name(w) for w in words))
 
     def _is_form_of_address(self, word: str) -> bool:
-        """A title, greeting, kin or role word, filler or credential: beside a name, never part of it.
-        Words that are also given names (May, Will, Grace), initials and stop words ("TO" may be
-        initials) are not, unless listed as shorthand ("AM" after a member's name)."""
+        """A title, greeting, kin or role word, filler, credential or drug name: beside a name, never
+        part of it (a person span split at "and" can leave a drug alone). Words that are also given
+        names (May, Will, Grace), initials and stop words ("TO" may be initials) are not, unless
+        listed as shorthand ("AM" after a member's name); the drug gazetteer holds no name."""
         lex = self.names.lex
         w = word.lower().strip(".,'’:;")
         if len(w) < 2 or w in lex.word_names:
             return False
-        return w in lex.abbreviations or (w not in STOP_WORDS and (
+        return w in lex.abbreviations or w in self.config.names.drugs or (w not in STOP_WORDS and (
             w in lex.titles or w in lex.kinship or w in lex.roles or w in lex.fillers))
 
     def is_rule(self, span: Span) -> bool:
