@@ -109,8 +109,12 @@ def collect(detector: Detector, data) -> list[dict]:
     return docs
 
 
+def is_unlabeled(doc: dict) -> bool:
+    return doc["group"].startswith(UNLABELED)
+
+
 def labelled(docs) -> list[dict]:
-    return [d for d in docs if not d["group"].startswith(UNLABELED)]
+    return [d for d in docs if not is_unlabeled(d)]
 
 
 def vocabularies(docs) -> dict[str, list[str]]:
@@ -149,7 +153,7 @@ def out_of_fold(docs, vocab, folds: int, seed: int) -> list[np.ndarray]:
     base_ids = sorted({d["id"].split("#")[0] for d in labelled(docs)})
     random.Random(seed).shuffle(base_ids)
     fold_of = {doc_id: n % folds for n, doc_id in enumerate(base_ids)}
-    for n, d in enumerate(d for d in docs if d["group"].startswith(UNLABELED)):
+    for n, d in enumerate(filter(is_unlabeled, docs)):
         fold_of[d["id"]] = n % folds  # never trained on: any fold's model reads it blind
     probs: list[np.ndarray | None] = [None] * len(docs)
     for k in range(folds):
