@@ -19,7 +19,7 @@ out-of-fold probabilities (folds by document) pick each label's operating point 
 ascent on the mean over data groups of F-beta (mention recall, character precision; beta 2 by
 default: recall first, but not at any price in over-redaction), less the share of the unlabeled
 real text redacted (`--unlabeled-weight`): on a plateau of the gold objective, the point that
-redacts less of real text wins. Requires the `train` extra (scikit-learn).
+redacts less of real text wins. Needs nothing beyond the core install (LightGBM is a dependency).
 """
 
 from __future__ import annotations
