@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from build_drugs import faker_names
+from build_drugs import gazetteer_words
 
 ROOT = Path(__file__).resolve().parents[1]
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -54,10 +54,7 @@ def main() -> None:
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "gazetteer" / "domain_vocabulary.txt")
     args = ap.parse_args()
-    gazetteer = ROOT / "models" / "gazetteer"
-    names = {line.strip().lower() for f in ("first_names.txt", "last_names.txt", "us_places.txt",
-                                            "world_places.txt", "countries.txt")
-             for line in (gazetteer / f).read_text(encoding="utf-8").splitlines()} | faker_names()
+    names = gazetteer_words()  # names and places (gazetteers, Faker): they need MIN_DOCUMENTS_FOR_NAMES
     held_out = test_documents()
     df: Counter = Counter()
     for name in SOURCES:
