@@ -26,6 +26,18 @@ def test_expand_to_tokens_grows_fragments_to_whole_words():
     assert expand_to_tokens(text, [Span(5, 7, "PERSON")]) == [Span(5, 9, "PERSON")]
 
 
+@pytest.mark.parametrize("text, part, label, whole", [
+    ("Harold Finch-Baptiste called", "Baptiste", "PERSON", "Finch-Baptiste"),  # either half of a
+    ("Harold Finch-Baptiste called", "Finch", "PERSON", "Finch-Baptiste"),     # hyphenated name
+    ("a three-year-old boy", "three", "AGE", "three"),                        # an age keeps its unit out
+    ("born 2023-05-01 here", "05", "DATE", "05"),                             # digits are not joined
+])
+def test_expand_to_tokens_joins_hyphenated_words_both_ways(text, part, label, whole):
+    start = text.index(part)
+    grown = expand_to_tokens(text, [Span(start, start + len(part), label)])[0]
+    assert text[grown.start:grown.end] == whole
+
+
 @pytest.mark.parametrize("spans, expected", [
     # same label, separated by one space: one identifier
     ([Span(0, 5, "PERSON"), Span(6, 11, "PERSON")], [(0, 11, "PERSON")]),

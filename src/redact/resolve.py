@@ -151,11 +151,13 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
     out = []
     for span in spans:
         start, end = span.start, span.end
-        while start > 0 and _WORD_CHAR.match(text[start - 1]):
-            start -= 1
-        # "Min" -> "Min-ji": a hyphenated name is one identifier; an age in words is not its unit
-        # ("three" of "three-year-old").
+        # "Min" -> "Min-ji", "Baptiste" -> "Finch-Baptiste": a hyphenated name is one identifier;
+        # an age in words is not its unit ("three" of "three-year-old").
         joins = span.label != "AGE"
+        while start > 0 and (_WORD_CHAR.match(text[start - 1]) or (
+                joins and text[start - 1] == "-" and start >= 2 and text[start - 2].isalpha()
+                and text[start].isalpha())):
+            start -= 1
         while end < len(text) and (_WORD_CHAR.match(text[end]) or (
                 joins and text[end] == "-" and end + 1 < len(text) and text[end + 1].isalpha()
                 and text[end - 1].isalpha())):
