@@ -43,6 +43,7 @@ from redact.detect import Detector  # noqa: E402
 from redact.detect.decide import META_FILE, MODEL_FILE, decided, encode  # noqa: E402
 from redact.detect.evidence import CATEGORICAL, FEATURES  # noqa: E402
 from redact.evaluate import load_gold  # noqa: E402
+from redact.normalize import normal_view  # noqa: E402
 from redact.recase import same_length_case  # noqa: E402
 from redact.resolve import expand_to_tokens  # noqa: E402
 from redact.spans import Span  # noqa: E402
@@ -89,12 +90,17 @@ def collect(detector: Detector, data) -> list[dict]:
     docs = []
     for group, gold_docs, judged in data:
         started = time.time()
-        for doc, (text, spans, rows) in zip(gold_docs, detector.candidates(d.text for d in gold_docs)):
+        # Read as `redact` reads them: the normalised view (entities decoded, NFKC), spans mapped
+        # back to the document's own characters, where the gold lies.
+        views = [normal_view(d.text) for d in gold_docs]
+        for doc, view, (_, spans, rows) in zip(gold_docs, views, detector.candidates(v.text for v in views)):
+            text = doc.text
             mask = bytearray(len(text))
             for g in doc.spans:
                 mask[g["start"]:g["end"]] = b"\x01" * (g["end"] - g["start"])  # every gold span is positive
             # Scored as they will be written: grown to whole words (resolve.expand_to_tokens).
-            spans = expand_to_tokens(text, spans)
+            spans = [Span(*view.to_original(s.start, s.end), s.label, s.score, s.source)
+                     for s in expand_to_tokens(view.text, spans)]
             keep = [i for i, s in enumerate(spans) if judged is None or s.label in judged]
             gold = [g for g in doc.spans if judged is None or (g["label"] in judged and text[g["start"]] != "@")]
             docs.append({

@@ -39,3 +39,20 @@ def test_of_two_points_with_the_same_gold_score_the_one_that_redacts_less_wins(t
 def test_unlabeled_documents_are_never_trained_on(training):
     docs = [{"group": "real-sms"}, {"group": "unlabeled-posts"}, {"group": "synthetic-upper"}]
     assert [d["group"] for d in training.labelled(docs)] == ["real-sms", "synthetic-upper"]
+
+
+def test_candidates_are_read_as_redact_reads_them_and_land_on_the_gold(training, redactor):
+    from redact.evaluate import GoldDoc
+
+    # Full-width letters and an HTML entity: the detector reads the normalised view ("Tom & Maria
+    # Quintero"), so the name lists know the name; the candidates come back in the document's own
+    # offsets, where the gold is.
+    text = "Tom &amp; \uff2d\uff41\uff52\uff49\uff41 Quintero met at the library on Tuesday."
+    start = text.index("\uff2d")
+    end = text.index("Quintero") + len("Quintero")
+    doc = GoldDoc("a", text, [{"start": start, "end": end, "label": "PERSON"}])
+    [record] = training.collect(redactor.detector, [("real-posts", [doc], None)])
+    assert record["text"] == text and len(record["spans"]) == len(record["rows"]) == len(record["share"])
+    found = {(s, e): (share, row["first_name"])
+             for (s, e, _), share, row in zip(record["spans"], record["share"], record["rows"])}
+    assert found[(start, end)] == (1.0, 1.0)
