@@ -86,6 +86,16 @@ def test_evidence_reads_hashtags_placeholders_and_the_line_language(evidence_of)
     assert english["line_known_share"] > 0.7 > 0.3 > other["line_known_share"]
 
 
+def test_evidence_describes_the_whole_word_and_a_name_that_modifies_a_noun(evidence_of):
+    rows = evidence_of("Two Jackson-Pratt drains were left in place.")
+    grown = {value: row for value, row in rows.items() if value.startswith("Jackson")}
+    # A candidate is judged as it will be written (whole words), so its evidence reads the
+    # instrument's name, which clinical reports use, not a surname.
+    assert set(grown) == {"Jackson-Pratt"}
+    assert grown["Jackson-Pratt"]["domain_share"] == 1.0 and grown["Jackson-Pratt"]["modifies_noun"] == 1.0
+    person = evidence_of("Please ask Marisol Quintero about the meeting next week.")
+    assert {row["modifies_noun"] for value, row in person.items() if "Quintero" in value} == {0.0}
+
 
 def test_evidence_marks_a_name_inside_a_hashtag(redactor):
     text = "So proud of Marisol Quintero today #Quintero"

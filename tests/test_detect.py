@@ -139,3 +139,10 @@ def test_a_drug_name_is_never_part_of_a_persons_name(redactor):
     is_outside_a_name = redactor.detector._is_form_of_address
     assert is_outside_a_name("ZOSYN") and is_outside_a_name("Femara")
     assert not is_outside_a_name("Molly") and not is_outside_a_name("Allegra")  # names first
+
+
+def test_mister_is_a_title_kept_outside_the_name_and_never_a_name_alone(redactor):
+    assert redactor.detector._is_form_of_address("Mister")
+    text = "Thanks, Mister Okafor, for the notes.\nMister, could you repeat the last item?"
+    found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
+    assert "Okafor" in found and not any("Mister" in value for value in found)

@@ -207,6 +207,9 @@ class Detector:
             local = [s for s in local if s.start < owned]  # the rest is read-on, owned by the next piece
             if recased:
                 local = [self._mark_recased(s, doc) for s in local]
+            # Evidence describes the span as it will be judged and written: grown to whole words
+            # (the "Jackson" of "Jackson-Pratt" is read as the drain, not as a surname).
+            local = expand_to_tokens(piece, local)
             rows = evidence.rows(doc, local, self.resources) if evidence_rows else []
             yield n, text, [Span(s.start + offset, s.end + offset, s.label, s.score, s.source) for s in local], rows
 
