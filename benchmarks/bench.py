@@ -113,6 +113,11 @@ def _vanilla():
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
     from presidio_anonymizer import AnonymizerEngine
 
+    from redact.nlp import use_offline_public_suffix_list
+
+    # Offline, tldextract falls back to its bundled suffix list after printing a traceback per
+    # failed download (during the warm-up, before the clock); use the snapshot from the start.
+    use_offline_public_suffix_list()
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}])
     engine.load()
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"]), AnonymizerEngine()
