@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redact.detect import batches, chunk
+from redact.spans import Span
 
 
 @settings(max_examples=200, deadline=None)
@@ -146,3 +147,17 @@ def test_mister_is_a_title_kept_outside_the_name_and_never_a_name_alone(redactor
     text = "Thanks, Mister Okafor, for the notes.\nMister, could you repeat the last item?"
     found = {text[s.start:s.end] for s in redactor.detector.detect_one(text)}
     assert "Okafor" in found and not any("Mister" in value for value in found)
+
+
+def test_only_name_like_words_of_a_name_are_looked_for_alone(redactor):
+    detector = redactor.detector
+    is_name_part = detector._is_name_part
+    assert is_name_part("Quintero") and is_name_part("Marisol") and is_name_part("Hope")
+    assert not is_name_part("Call") and not is_name_part("the")
+    # A name run that swallowed the verb before it must not take that verb everywhere else.
+    text = "Call Marisol Quintero about the ride.\nCall the pharmacy before noon.\nQuintero agreed."
+    swallowed = Span(0, len("Call Marisol Quintero"), "PERSON", 0.9, "name-run")
+    found = {(s.start, text[s.start:s.end]) for s in detector._finish(text, [swallowed])}
+    later = text.index("Call the")
+    assert (text.rindex("Quintero"), "Quintero") in found
+    assert not any(start == later for start, _ in found)

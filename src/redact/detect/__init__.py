@@ -141,7 +141,16 @@ class Detector:
             and span.score >= self.config.threshold
 
     def _is_name_part(self, word: str) -> bool:
-        return not self.names.is_non_name(word) and (word[0].isupper() or self.names.is_known_name(word))
+        """A word of a detected name that is looked for alone elsewhere in the document: a listed
+        name, or a capitalised word too rare to be common English. A common word no name list
+        knows (a verb that a name run swallowed at the start of a line) would take every sentence
+        that starts with it."""
+        names = self.names
+        if names.is_non_name(word):
+            return False
+        if names.is_known_name(word):
+            return True
+        return word[0].isupper() and zipf(word) < self.config.names.common_word_zipf
 
     def _spans(self, text: str, artifacts) -> list[Span]:
         """Every recognizer's candidates, however weak: the decision, not a score threshold, says
