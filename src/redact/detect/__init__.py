@@ -121,7 +121,11 @@ class Detector:
         words, names = term.lower().split(), self.names
         return (names.is_everyday_word(term)
                 or all(w in self.resources.domain_vocabulary for w in words)
-                or all(zipf(w) >= self.config.names.common_word_zipf and not names.is_known_name(w) for w in words))
+                or all(self._is_common_non_name(w) for w in words))
+
+    def _is_common_non_name(self, word: str) -> bool:
+        """Common English that no name list knows ("universities", a verb)."""
+        return zipf(word) >= self.config.names.common_word_zipf and not self.names.is_known_name(word)
 
     def _is_form_of_address(self, word: str) -> bool:
         """A title, greeting, kin or role word, filler, credential or drug name: beside a name, never
@@ -145,12 +149,9 @@ class Detector:
         name, or a capitalised word too rare to be common English. A common word no name list
         knows (a verb that a name run swallowed at the start of a line) would take every sentence
         that starts with it."""
-        names = self.names
-        if names.is_non_name(word):
+        if self.names.is_non_name(word):
             return False
-        if names.is_known_name(word):
-            return True
-        return word[0].isupper() and zipf(word) < self.config.names.common_word_zipf
+        return self.names.is_known_name(word) or (word[0].isupper() and not self._is_common_non_name(word))
 
     def _spans(self, text: str, artifacts) -> list[Span]:
         """Every recognizer's candidates, however weak: the decision, not a score threshold, says
