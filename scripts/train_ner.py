@@ -607,7 +607,7 @@ def main() -> None:
                          "as --extra-case-aug says, real docs as they are)")
     ap.add_argument("--name", help="meta.json name (default: from --out, ner-peer-sm -> ner_peer_sm)")
     ap.add_argument("--threads", type=int, default=0,
-                    help="limit BLAS threads (threadpoolctl; 0: library default, as v1/v2 were "
+                    help="limit BLAS threads (threadpoolctl, the `train` extra; 0: library default, as v1/v2 were "
                          "trained); the updates run in blis, single-threaded: 2 measured no faster "
                          "than 1 on 2 cores, so 1 leaves a core to other work")
     ap.add_argument("--shared-tok2vec", choices=["frozen", "joint"], default=None,
