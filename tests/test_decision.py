@@ -97,6 +97,17 @@ def test_evidence_describes_the_whole_word_and_a_name_that_modifies_a_noun(evide
     assert {row["modifies_noun"] for value, row in person.items() if "Quintero" in value} == {0.0}
 
 
+def test_evidence_tells_an_everyday_word_of_another_language_from_a_name(evidence_of):
+    chat = evidence_of("Besok kita ke Jepang lah, tiket sudah dibeli.")
+    english = evidence_of("Please ask Dorothy Whitfield about the meeting next week.")
+    foreign = [row for value, row in chat.items() if value == "Jepang"]
+    names = [row for value, row in english.items() if "Whitfield" in value]
+    assert foreign and names
+    # Indonesian for Japan, on an Indonesian line; an English surname is no everyday word elsewhere.
+    assert all(row["foreign_gain"] >= 1.5 and row["line_foreign_share"] >= 0.5 for row in foreign)
+    assert all(row["foreign_gain"] < 1.0 and row["line_foreign_share"] < 0.2 for row in names)
+
+
 def test_evidence_marks_a_name_inside_a_hashtag(redactor):
     text = "So proud of Marisol Quintero today #Quintero"
     _, spans, rows = next(iter(redactor.detector.candidates([text])))

@@ -134,6 +134,9 @@ class NameSettings(_Strict):
     # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
     name_shape: dict[str, float] = Field(default_factory=dict)
     common_word_zipf: float = Field(ge=0, le=8)
+    # Evidence only: wordfreq languages whose everyday words tell a word of another language
+    # from a name (a name is about as common in every language).
+    other_languages: tuple[str, ...] = ()
     lexicon: Lexicon
 
 

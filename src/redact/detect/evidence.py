@@ -11,9 +11,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from wordfreq import zipf_frequency
 
 from redact.config import DetectionConfig
 from redact.recase import source_text
@@ -32,7 +34,8 @@ NUMERIC = (
     "prev_title_kin", "prev_place_word", "prev_at_sign", "next_colon", "next_digit", "in_parens",
     "line_chars", "after_colon", "line_title_share", "span_lower_words", "span_common_words", "name_share",
     "prev_capitalised", "next_capitalised", "domain_share", "readable", "shape_mean", "shape_min",
-    "prev_hash", "camel_humps", "letter_run", "line_known_share", "modifies_noun",
+    "prev_hash", "camel_humps", "letter_run", "line_known_share", "modifies_noun", "foreign_gain",
+    "line_foreign_share",
 )
 FEATURES = CATEGORICAL + NUMERIC
 
@@ -66,6 +69,7 @@ class Resources:
     connectors: frozenset[str]
     place_words: frozenset[str]
     name_shape: dict[str, float]
+    other_languages: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -74,13 +78,35 @@ class Resources:
                    frozenset(t.lower() for t in config.places.towns), config.places.world_places,
                    config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
                    lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
-                   lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape)
+                   lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
+                   config.names.other_languages)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
         (scripts/build_name_shape.py builds the table with the same n-grams)."""
         grams = name_ngrams(word)
         return sum(self.name_shape.get(g, 0.0) for g in grams) / max(1, len(grams))
+
+    def foreign_gain(self, word: str) -> float:
+        """How much more common the lower-cased word is in another language than in English
+        (wordfreq Zipf). Everyday words of Malay, Tagalog or Spanish gain 2-4; a name gains little,
+        or about a point in its own language, which the name lists weigh against."""
+        return _foreign_gain(word, self.other_languages)
+
+    def is_foreign(self, word: str) -> bool:
+        """An everyday word of another language (Zipf >= 3) that English uses far less."""
+        return self.foreign_gain(word) >= 1.5 and _foreign_zipf(word, self.other_languages) >= 3.0
+
+
+@lru_cache(maxsize=200_000)
+def _foreign_zipf(word: str, languages: tuple[str, ...]) -> float:
+    # The small lists (words of Zipf 3+) are enough for everyday words and cost little memory.
+    return max((zipf_frequency(word, lang, wordlist="small") for lang in languages), default=0.0)
+
+
+@lru_cache(maxsize=200_000)
+def _foreign_gain(word: str, languages: tuple[str, ...]) -> float:
+    return _foreign_zipf(word, languages) - _zipf(word) if languages else 0.0
 
 
 class DocView:
@@ -107,17 +133,19 @@ class DocView:
         self.ent_starts = [e.start_char for e in doc.ents]
         self.ents = list(doc.ents)
         self.resources = resources
-        self._word_shares: dict[int, tuple[float, float]] = {}
+        self._word_shares: dict[int, tuple[float, float, int, int]] = {}
         self._line_case: dict[int, tuple[float, float]] = {}
 
-    def line_word_shares(self, line_no: int, start: int, end: int) -> tuple[float, float]:
-        """(capitalised, everyday English: wordfreq Zipf >= 3) shares of the line's words of two
-        letters or more, computed once per line."""
+    def line_words(self, line_no: int, start: int, end: int) -> tuple[float, float, int, int]:
+        """Of the line's words of two letters or more, computed once per line: the shares
+        capitalised and everyday English (wordfreq Zipf >= 3), how many there are, and how many
+        are everyday words of another language (Resources.is_foreign)."""
         cached = self._word_shares.get(line_no)
         if cached is None:
             words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
             n = max(1, len(words))
-            cached = (sum(1 for w in words if w[0].isupper()) / n, sum(1 for w in words if _zipf(w.lower()) >= 3.0) / n)
+            cached = (sum(1 for w in words if w[0].isupper()) / n, sum(1 for w in words if _zipf(w.lower()) >= 3.0) / n,
+                      len(words), sum(1 for w in words if self.resources.is_foreign(w.lower())))
             self._word_shares[line_no] = cached
         return cached
 
@@ -177,7 +205,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     line_no, line_end = view.line_of(span.start)
     line_start = view.line_starts[line_no]
     line_upper, line_lower = view.line_case(line_no, line_start, line_end)
-    line_title_share, line_known_share = view.line_word_shares(line_no, line_start, line_end)
+    line_title_share, line_known_share, line_words, line_foreign = view.line_words(line_no, line_start, line_end)
     speaker = view.speakers.get(line_start)
     in_speaker = bool(speaker and span.start >= speaker[0] and span.end <= speaker[1] + 1)
     speaker_words = speaker[2].split() if speaker else []
@@ -196,6 +224,10 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     raw_words = WORD.findall(value)
     content = [w for w in words if w not in STOP_WORDS]
     shapes = [res.shape(w) for w in words] or [0.0]
+    # The rest of the line: the candidate's own words say nothing about the language around it.
+    long_words = [w for w in words if len(w) > 1]
+    other_words = line_words - len(long_words)
+    other_foreign = line_foreign - sum(1 for w in long_words if res.is_foreign(w))
     return {
         "label": span.label,
         "source": span.source,
@@ -274,6 +306,9 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         # "Foley catheter", "Hodgkin lymphoma": a name that modifies a common noun names a thing
         # (an eponym, a brand) as often as a person; the parse says so, the data weighs it.
         "modifies_noun": float(_modifies_noun(last, tokens)),
+        # Transliterated and code-switched chat: a word or a line that another language knows.
+        "foreign_gain": max((res.foreign_gain(w) for w in words), default=0.0),
+        "line_foreign_share": other_foreign / other_words if other_words > 0 else math.nan,
     }
 
 
