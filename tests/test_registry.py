@@ -168,3 +168,19 @@ def test_an_unknown_invalidator_is_a_config_error():
               for spec in config.patterns]
     with pytest.raises(ConfigError, match="unknown invalidator"):
         pattern_recognizers(config.model_copy(update={"patterns": broken}))
+
+
+def test_an_unknown_evidence_language_is_a_config_error(tmp_path):
+    import shutil
+
+    from redact.config import models_dir
+    from redact.errors import ConfigError
+
+    folder = tmp_path / "models"
+    shutil.copytree(models_dir(), folder, ignore=shutil.ignore_patterns("ner-peer-sm", "decision"))
+    config = folder / "detection.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "other_languages: [es," in text
+    config.write_text(text.replace("other_languages: [es,", "other_languages: [xx, es,"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="names.other_languages: .*no small word list for xx"):
+        load_detection_config(config)

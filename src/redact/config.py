@@ -135,9 +135,19 @@ class NameSettings(_Strict):
     name_shape: dict[str, float] = Field(default_factory=dict)
     common_word_zipf: float = Field(ge=0, le=8)
     # Evidence only: wordfreq languages whose everyday words tell a word of another language
-    # from a name (a name is about as common in every language).
+    # from a name (which is rarely much more common in another language than in English).
     other_languages: tuple[str, ...] = ()
     lexicon: Lexicon
+
+    @field_validator("other_languages")
+    @classmethod
+    def _known_languages(cls, languages: tuple[str, ...]) -> tuple[str, ...]:
+        from wordfreq import available_languages
+
+        unknown = sorted(set(languages) - set(available_languages("small")))
+        if unknown:
+            raise ValueError(f"wordfreq has no small word list for {', '.join(unknown)}")
+        return languages
 
 
 class PlaceSettings(_Strict):
