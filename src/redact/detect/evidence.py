@@ -91,7 +91,7 @@ class Resources:
         """How much more common the lower-cased word is in another language than in English
         (wordfreq Zipf). Everyday words of Malay, Tagalog or Spanish gain 2-4; a name gains little,
         or about a point in its own language, which the name lists weigh against."""
-        return _foreign_gain(word, self.other_languages)
+        return _foreign_zipf(word, self.other_languages) - _zipf(word) if self.other_languages else 0.0
 
     def is_foreign(self, word: str) -> bool:
         """An everyday word of another language (Zipf >= 3) that English uses far less."""
@@ -111,11 +111,6 @@ def _foreign_zipf(word: str, languages: tuple[str, ...]) -> float:
 def _frequencies(languages: tuple[str, ...]) -> list[dict[str, float]]:
     # The small lists (words of Zipf 3+) are enough for everyday words and cost little memory.
     return [get_frequency_dict(lang, wordlist="small") for lang in languages]
-
-
-@lru_cache(maxsize=200_000)
-def _foreign_gain(word: str, languages: tuple[str, ...]) -> float:
-    return _foreign_zipf(word, languages) - _zipf(word) if languages else 0.0
 
 
 class DocView:
