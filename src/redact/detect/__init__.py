@@ -77,6 +77,17 @@ def batches(views: Iterable[tuple[str, tuple]], max_docs: int,
         yield batch
 
 
+def is_country_alone(value: str, label: str, config: DetectionConfig) -> bool:
+    """A country named alone is not an identifier (the annotation contract, and HIPAA's
+    geographic rule), whatever label it was given; as a person's given name ("Jordan", "India")
+    it is. A surname that is also a country ("Wales", "England") alone is the country. Detection
+    drops such spans whatever the decision says, and training scores them the same way."""
+    value = value.lower().strip(" .,;:!?").removeprefix("the ")
+    if value not in config.places.countries:
+        return False
+    return label != "PERSON" or value.strip(".'’") not in config.names.first_names
+
+
 class Detector:
     """Finds identifier spans in texts: the library's detection entry point.
 
@@ -266,13 +277,7 @@ class Detector:
         return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
 
     def _country_alone(self, span: Span, text: str) -> bool:
-        """A country named alone is not an identifier (the annotation contract, and HIPAA's
-        geographic rule), whatever label it was given; as a person's given name ("Jordan", "India")
-        it is. A surname that is also a country ("Wales", "England") alone is the country."""
-        value = text[span.start:span.end].lower().strip(" .,;:!?").removeprefix("the ")
-        if value not in self.config.places.countries:
-            return False
-        return span.label != "PERSON" or not self.names.is_first_name(value)
+        return is_country_alone(text[span.start:span.end], span.label, self.config)
 
     def detect_one(self, text: str) -> list[Span]:
         return next(iter(self.detect([text])))
