@@ -21,7 +21,7 @@ CORPORA = find_corpora(REAL / "real.gold.jsonl")
 # Label-blind mention recall and character precision on the test part of the hand-annotated gold
 # (speech, SMS, posts, clinical reports, tweets).
 MIN_RECALL = 0.88
-MIN_PRECISION = 0.73
+MIN_PRECISION = 0.72
 # Share of non-space characters redacted in real meeting speech (test meetings), almost all of it
 # over-redaction: role speaker labels, backchannels, fillers.
 MAX_SPEECH_REDACTED = 0.010

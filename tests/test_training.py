@@ -56,27 +56,3 @@ def test_candidates_are_read_as_redact_reads_them_and_land_on_the_gold(training,
     found = {(s, e): (share, row["first_name"])
              for (s, e, _), share, row in zip(record["spans"], record["share"], record["rows"])}
     assert found[(start, end)] == (1.0, 1.0)
-
-
-def test_a_flat_stretch_of_the_objective_takes_its_lowest_point(training):
-    # Above 0.3 a gold mention is lost; below it only a few characters of unlabeled text change,
-    # which is noise, not a reason to push the point up (recall first).
-    def scorer(thresholds, default):
-        t = thresholds["ZIP"]
-        return {"real-sms": (10, 9 if t <= 0.3 else 8, 100, 80, 1000),
-                "unlabeled-speech": (0, 0, 100 - int(t * 10), 0, 1_000_000)}
-
-    assert training.operating_points(scorer, ["ZIP"], 2.0, 0.5, unlabeled_weight=0.1)["ZIP"] == training.GRID[0]
-
-
-def test_what_detection_drops_anyway_is_never_scored_as_redacted(training):
-    import numpy as np
-
-    text = "We flew to Canada in May."
-    doc = {"group": "real-posts", "judged": None, "text": text, "gold": [],
-           "spans": [(11, 17, "LOCATION")], "rules": [False], "rows": [{"readable": 0}]}
-    scored = {}
-    for dropped in (True, False):
-        scorer = training.Scorer([{**doc, "dropped": [dropped]}], [np.array([0.9])])
-        scored[dropped] = scorer({"LOCATION": 0.5}, 0.5)["real-posts"][2]  # characters redacted
-    assert scored == {True: 0, False: 6}

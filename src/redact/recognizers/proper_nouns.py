@@ -12,7 +12,6 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from spacy.tokens import Doc, Token
 
 from redact.config import DetectionConfig
-from redact.recase import source_text
 from redact.recognizers.names import _caseless, _zipf
 
 SCORE = 0.3
@@ -21,8 +20,7 @@ NER_TYPES = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "
 
 
 class ProperNounRecognizer(LocalRecognizer):
-    """Runs of PROPN tokens in cased text; on caseless lines, runs of rare words and of words the
-    writer capitalised mid-sentence."""
+    """Runs of PROPN tokens in cased text and runs of rare words on caseless lines."""
 
     def __init__(self, config: DetectionConfig) -> None:
         self.first_names = config.names.first_names
@@ -41,12 +39,7 @@ class ProperNounRecognizer(LocalRecognizer):
         if not tok.is_alpha or len(tok.text) < 2 or tok.lower_ in self.connectors:
             return False
         if _caseless(tok):
-            # Case as written: the line is read case-restored, but a capital the writer typed
-            # mid-sentence on a mostly lower-case line is deliberate (a place, a shop).
-            written = source_text(tok.doc)[tok.idx:tok.idx + len(tok.text)]
-            title_case = written[0].isupper() and not written.isupper()
-            return ((len(tok.text) >= 3 and _zipf(tok.lower_) < self.rare_zipf)
-                    or (title_case and not tok.is_sent_start))
+            return len(tok.text) >= 3 and _zipf(tok.lower_) < self.rare_zipf
         return tok.pos_ == "PROPN" or (tok.text[0].isupper() and not tok.is_sent_start
                                        and _zipf(tok.lower_) < self.rare_zipf)
 
