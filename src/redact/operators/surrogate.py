@@ -43,6 +43,11 @@ SPEAKER_CODE = re.compile(r"[A-Z]{1,3}-?\d{1,3}")
 _ATTEMPTS = 20
 
 
+def kept_as_code(label: str, value: str) -> bool:
+    """A person span that is a speaker code: its surrogate is the code itself."""
+    return label == "PERSON" and bool(SPEAKER_CODE.fullmatch(value.strip()))
+
+
 class SurrogateParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     locale: str = "en_US"
@@ -84,7 +89,7 @@ def _name_pool(word: str, entity_words: list[str], gender: str | None = None) ->
 
 
 def _person(mention: Mention, params: SurrogateParams) -> str | None:
-    if SPEAKER_CODE.fullmatch(mention.value.strip()):
+    if kept_as_code(mention.label, mention.value):
         return mention.value  # "P1", "S02": already a code, kept so the transcript stays readable
     entity_words = mention.entity.partition(":")[2].split()
     parts = _WORD.split(mention.value)
@@ -197,7 +202,7 @@ def surrogate_value(mention: Mention, params: SurrogateParams) -> str | None:
 @register("surrogate", SurrogateParams, keyed=True)
 def surrogate(mention: Mention, params: SurrogateParams) -> str:
     result = surrogate_value(mention, params)
-    if mention.label == "PERSON" and result == mention.value and SPEAKER_CODE.fullmatch(result.strip()):
+    if result == mention.value and kept_as_code(mention.label, result):
         return result
     if result is None or result.lower() == mention.value.lower():
         return fallback_tag(mention)
