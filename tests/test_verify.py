@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from redact.recognizers.names import _line_is_caseless
 from redact.spans import Span
 from redact.verify import MASK_CHAR, _words_apart, mask_placeholders, residuals
 
@@ -90,6 +91,17 @@ def test_mask_keeps_offsets_and_drops_own_placeholders():
     inside = Span(4, 14, "PERSON")
     overlapping = Span(4, 18, "PERSON")  # "[PERSON_1] and": only "and" left
     assert residuals([inside, overlapping], regions, masked) == [Span(14, 18, "PERSON")]
+
+
+@pytest.mark.parametrize("line, caseless", [
+    ("thanks so much, will get back to you shortly ok", True),
+    # the same chat line with its names masked: the capitals were blanked, not never written
+    (mask_placeholders("thanks [PERSON_1], will get back to you and [PERSON_2] shortly")[0], False),
+    ("PT RESTING COMFORTABLY, NO ACUTE DISTRESS", True),
+    (mask_placeholders("PT SEEN BY [PERSON_1], NO ACUTE DISTRESS")[0], True),
+])
+def test_a_masked_name_does_not_make_its_line_caseless(line, caseless):
+    assert _line_is_caseless(line) is caseless
 
 
 def test_the_runs_own_neutral_picture_names_are_masked():

@@ -47,6 +47,9 @@ NICKNAME_BEFORE_NAME = re.compile(r"[\"“](?P<nick>[A-Z][\w'’.-]*(?:[ \t][A-Z
 NICKNAME_AFTER_NAME = re.compile(r"(?<=[A-Za-z][ \t])\([ \t]?(?:aka[ \t]|a\.k\.a\.?[ \t])?"
                                  r"[\"“'](?P<nick>[^\"”'\n]{1,20})[\"”'][ \t]?\)")
 _CASED_ANYWAY = re.compile(r"\b(?:[AaPp]\.?[Mm]\.?|I)\b")
+# A blank ("____", what hand redaction and verify's masks leave) stood for a removed word,
+# usually a capitalised name: a line is not caseless because its capitals were blanked out.
+_BLANK = re.compile(r"_{3,}")
 HANDLE = re.compile(r"^[A-Za-z][\w.]*(?:\d|_)[\w.]*$")
 HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
@@ -642,8 +645,9 @@ def _line_is_caseless(line: str) -> bool:
     # own, and AM/PM and "I", which phones capitalise in otherwise lower-case chats.
     speaker = SPEAKER.match(line)
     body = _CASED_ANYWAY.sub("", line[speaker.end():] if speaker else line)
-    letters = sum(c.isalpha() for c in body)
+    blanks = len(_BLANK.findall(body))
+    letters = sum(c.isalpha() for c in body) + blanks
     if letters < 8:
         return False
-    upper = sum(c.isupper() for c in body)
+    upper = sum(c.isupper() for c in body) + blanks
     return upper <= max(1, letters // 60) or upper >= letters * 0.9
