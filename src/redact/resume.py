@@ -50,6 +50,8 @@ def canonical(value: Any, secret: bytes | None = None) -> Any:
     if isinstance(value, (list, tuple)):
         return [canonical(v, secret) for v in value]
     if isinstance(value, (set, frozenset)):
+        if all(isinstance(v, str) for v in value):  # word lists: large, and strings sort as they are
+            return sorted(value)
         return sorted((canonical(v, secret) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value

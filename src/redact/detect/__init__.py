@@ -12,7 +12,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from presidio_analyzer import RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.config import DetectionConfig, load_detection_config, models_dir
@@ -108,6 +108,11 @@ class Detector:
         self.rules = self.config.rules | {ROSTER}
         self.entities = sorted({e for r in self.analyzer.registry.recognizers for e in r.supported_entities})
         self.recognizers = self.analyzer.registry.get_recognizers(language="en", entities=self.entities)
+        # Only these can change a score in Presidio's context boost; the others' results (most of
+        # them: NER, names, proper nouns) skip its per-result deep copy.
+        self.boosted = [r for r in self.recognizers if r.context or
+                        type(r).enhance_using_context is not EntityRecognizer.enhance_using_context]
+        self.boosted_ids = {r.id for r in self.boosted}
         self.names = NameCueRecognizer(self.config)
         self.ner = NerRecognizer(self.config)
         self.resources = evidence.Resources.from_config(self.config)
@@ -180,7 +185,12 @@ class Detector:
         # a Presidio release that renames it costs the boost, not the run).
         enhance = getattr(self.analyzer, "_enhance_using_context", None)
         if enhance is not None:
-            results = enhance(text, results, artifacts, self.recognizers, None)
+            boosted = [r for r in results if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]
+                       in self.boosted_ids]
+            if boosted:  # returned grouped by recognizer, the order they were found in
+                enhanced = iter(enhance(text, boosted, artifacts, self.boosted, None))
+                results = [next(enhanced) if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]
+                           in self.boosted_ids else r for r in results]
         spans = []
         for r in results:
             if r.score < self.candidate_floor or r.end <= r.start:
