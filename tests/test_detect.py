@@ -161,3 +161,9 @@ def test_only_name_like_words_of_a_name_are_looked_for_alone(redactor):
     later = text.index("Call the")
     assert (text.rindex("Quintero"), "Quintero") in found
     assert not any(start == later for start, _ in found)
+
+
+def test_recognizers_run_in_registry_order_so_every_process_redacts_alike(redactor):
+    # Candidate order breaks ties when spans merge; Presidio's entity lookup returns a set.
+    detector = redactor.detector
+    assert [r.name for r in detector.recognizers] == [r.name for r in detector.analyzer.registry.recognizers]

@@ -107,7 +107,10 @@ class Detector:
         self.score_overrides = self.config.score_overrides
         self.rules = self.config.rules | {ROSTER}
         self.entities = sorted({e for r in self.analyzer.registry.recognizers for e in r.supported_entities})
-        self.recognizers = self.analyzer.registry.get_recognizers(language="en", entities=self.entities)
+        # In registry order: Presidio's get_recognizers(entities=...) returns a set's order (object
+        # addresses), and the order of candidates breaks ties when spans merge, so the same text
+        # could come out redacted differently from one process to the next.
+        self.recognizers = self.analyzer.registry.get_recognizers(language="en", all_fields=True)
         # Only these can change a score in Presidio's context boost; the others' results (most of
         # them: NER, names, proper nouns) skip its per-result deep copy.
         self.boosted = [r for r in self.recognizers if r.context or

@@ -26,16 +26,12 @@ def encode(rows: list[dict], vocab: dict[str, list[str]]) -> np.ndarray:
     """The feature matrix: numeric features as they are, categorical ones as their index in the
     model's vocabulary (unseen values are missing)."""
     index = {name: {v: i for i, v in enumerate(values)} for name, values in vocab.items()}
-    matrix = np.full((len(rows), len(FEATURES)), np.nan, dtype=np.float64)
-    for r, row in enumerate(rows):
-        for c, name in enumerate(FEATURES):
-            value = row[name]
-            if name in CATEGORICAL:
-                value = index[name].get(value)
-                if value is None:
-                    continue
-            matrix[r, c] = value
-    return matrix
+    columns = [(name, index[name] if name in CATEGORICAL else None) for name in FEATURES]
+    missing = float("nan")
+    # Built as lists and converted once: assigning cell by cell into numpy cost more than the model.
+    values = [[row[name] if codes is None else codes.get(row[name], missing) for name, codes in columns]
+              for row in rows]
+    return np.array(values, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
 def _one_word_beyond(text: str, inner: tuple[int, int], outer: tuple[int, int]) -> bool:

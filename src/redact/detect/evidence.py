@@ -190,7 +190,8 @@ def _overlaps(spans: list[Span]) -> list[list[Span]]:
     order = sorted(range(len(spans)), key=lambda i: spans[i].start)
     out: list[list[Span]] = [[] for _ in spans]
     for n, i in enumerate(order):
-        for j in order[n + 1:]:
+        for m in range(n + 1, len(order)):  # by index: a slice per span would copy the rest of the list
+            j = order[m]
             if spans[j].start >= spans[i].end:
                 break
             out[i].append(spans[j])
