@@ -18,6 +18,10 @@ def _found(redactor, text):
     ("We met on June 5th to talk.", "June 5th", "DATE"),
     ("Intake was 2026-05-30.", "2026-05-30", "DATE"),
     ("Court date is on the 3rd.", "the 3rd", "DATE"),
+    # Holidays name a day (the annotation guide's Thanksgiving), with or without the possessive.
+    ("Happy new year everyone, see you at group!", "new year", "DATE"),
+    ("We close over Chinese New Year and open after.", "Chinese New Year", "DATE"),
+    ("Catch me at the pub on Boxing Day - 8pm.", "Boxing Day", "DATE"),
     ("Call her at (555) 201-3344 after 5.", "(555) 201-3344", "PHONE"),
     ("Her cell is 555.201.3344.", "555.201.3344", "PHONE"),
     ("Fax: +1 555 201 3344", "+1 555 201 3344", "PHONE"),
