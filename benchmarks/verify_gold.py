@@ -74,11 +74,13 @@ def main() -> None:
         run([inputs], RunOptions(out=out, workers=args.workers, write_spans=True), warn=lambda message: None)
         spans = {rec["id"]: rec["spans"] for rec in map(json.loads, (out / SPANS).read_text().splitlines())}
         report = verify(out, Redactor("tags"))
-        true, false, leaks, found = Counter(), Counter(), 0, 0
+        true, false, leaks, found, unscored = Counter(), Counter(), 0, 0, 0
         for file_report in report.files:
-            # The run numbers its outputs in input order ("0001_..."); the rest of a name may be redacted.
+            # The run numbers its outputs in input order ("0001_..."); the rest of a name may be
+            # redacted, and verify withholds a name it finds something in.
             prefix = Path(file_report.file).name.split("_", 1)[0]
             if not prefix.isdigit():
+                unscored += 1
                 continue
             doc = docs[int(prefix) - 1]
             output = (out / file_report.file).read_text(encoding="utf-8")
@@ -87,13 +89,17 @@ def main() -> None:
             leaks += len(gone)
             hit = set()
             for finding in file_report.findings:
+                if finding.part != "content":
+                    false["(file name)"] += 1
+                    continue
                 covered = {where[i] for i in range(finding.start, finding.end) if where[i] is not None}
                 hits = [k for k, g in enumerate(gone) if any(g["start"] <= i < g["end"] for i in covered)]
                 (true if hits else false)[finding.label] += 1
                 hit.update(hits)
             found += len(hit)
     n_true, n_false = sum(true.values()), sum(false.values())
-    print(f"{len(docs)} documents; the export leaks {leaks} gold mentions")
+    print(f"{len(docs)} documents; the export leaks {leaks} gold mentions"
+          + (f"; {unscored} outputs not scored (name withheld)" if unscored else ""))
     print(f"verify: {n_true + n_false} findings, {n_true} on a leak, {n_false} false "
           f"(precision {n_true / max(n_true + n_false, 1):.3f}); leaks found {found} of {leaks} "
           f"(recall {found / max(leaks, 1):.3f})")
