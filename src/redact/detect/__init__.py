@@ -188,12 +188,12 @@ class Detector:
         # a Presidio release that renames it costs the boost, not the run).
         enhance = getattr(self.analyzer, "_enhance_using_context", None)
         if enhance is not None:
-            boosted = [r for r in results if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]
-                       in self.boosted_ids]
-            if boosted:  # returned grouped by recognizer, the order they were found in
+            is_boosted = [r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] in self.boosted_ids
+                          for r in results]
+            if any(is_boosted):  # returned grouped by recognizer, the order they were found in
+                boosted = [r for r, b in zip(results, is_boosted) if b]
                 enhanced = iter(enhance(text, boosted, artifacts, self.boosted, None))
-                results = [next(enhanced) if r.recognition_metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY]
-                           in self.boosted_ids else r for r in results]
+                results = [next(enhanced) if b else r for r, b in zip(results, is_boosted)]
         spans = []
         for r in results:
             if r.score < self.candidate_floor or r.end <= r.start:
