@@ -97,6 +97,14 @@ def test_evidence_describes_the_whole_word_and_a_name_that_modifies_a_noun(evide
     assert {row["modifies_noun"] for value, row in person.items() if "Quintero" in value} == {0.0}
 
 
+def test_shorthand_spelled_with_dots_is_a_readable_word_not_initials(evidence_of, redactor):
+    rows = evidence_of("KEFLEX 500 MG B.I.D. AND TYLENOL P.R.N. PER R.C.")
+    assert rows["B.I.D."]["abbreviation"] == rows["B.I.D."]["readable"] == 1.0
+    assert rows["P.R.N."]["readable"] == 1.0 and rows["R.C."]["readable"] == 0.0
+    # ...and in an ALL-CAPS note the case-restored copy does not capitalise the letters either.
+    assert redactor.detector.detect_one("GIVEN TYLENOL P.R.N. AND MOTRIN B.I.D. PER ORDERS") == []
+
+
 def test_evidence_tells_an_everyday_word_of_another_language_from_a_name(evidence_of):
     chat = evidence_of("Besok kita ke Jepang lah, tiket sudah dibeli.")
     english = evidence_of("Please ask Dorothy Whitfield about the meeting next week.")

@@ -76,6 +76,8 @@ def test_recase_keeps_offsets_and_only_caseless_lines():
     assert view.startswith("Group note, 3/14\n")  # a line with case is read as written
     assert recase("Nothing to do here.", lambda line: False, lambda w: False) is None
     assert recase_line("marcus has the car", lambda w: w == "marcus") == "Marcus has the car"
+    # A dot after one letter is shorthand, not a sentence end; a dot and a space is.
+    assert recase_line("TYLENOL P.R.N, THEN E.G. REST", lambda w: False) == "Tylenol p.r.n, then e.g. Rest"
 
 
 @pytest.mark.parametrize("rel, expected", [

@@ -36,7 +36,10 @@ def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
         word = match.group()
         before = lowered[pos:match.start()]
         # Linear in the line's length: only the previous word and the gap are looked at.
-        sentence_start = not previous_word or _SENTENCE_END.search(previous_word + before)
+        # A dot straight after a single letter spells shorthand or initials ("p.r.n.", "e.g."), not a
+        # sentence end.
+        sentence_start = not previous_word or (_SENTENCE_END.search(previous_word + before)
+                                               and not (before == "." and len(previous_word) == 1))
         out.append(before)
         if sentence_start or is_proper(word):
             word = same_length_case(word[0], upper=True) + word[1:]

@@ -40,6 +40,8 @@ NUMERIC = (
 FEATURES = CATEGORICAL + NUMERIC
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Shorthand spelled with dots ("P.R.N.", "b.i.d", "Q.D."): one word of the lexicon, not initials.
+DOTTED = re.compile(r"(?:[^\W\d_]\.){1,4}[^\W\d_]\.?")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 
@@ -227,7 +229,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     count = view.word_counts.get(key, 0)
     prefix = text[max(line_start, span.start - 3):span.start]
     raw_words = WORD.findall(value)
-    content = [w for w in words if w not in STOP_WORDS]
+    lexical = [value.replace(".", "").lower()] if DOTTED.fullmatch(value) else words
+    content = [w for w in lexical if w not in STOP_WORDS]
     shapes = [res.shape(w) for w in words] or [0.0]
     # The rest of the line: the candidate's own words say nothing about the language around it.
     long_words = [w for w in words if len(w) > 1]
@@ -258,7 +261,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "world_place": float(" ".join(words) in res.world_places),
         "country": float(" ".join(words) in res.countries),
         "role_word": float(any(w in res.roles for w in words) or " ".join(words) in res.roles),
-        "abbreviation": float(any(w in res.abbreviations for w in words)),
+        "abbreviation": float(any(w in res.abbreviations for w in lexical)),
         "medication": float(any(w in res.medications for w in words)),
         "title_or_kin": float(any(w in res.title_or_kin for w in words)),
         "not_name": float(any(w in res.not_names for w in words)),
