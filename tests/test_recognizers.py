@@ -119,6 +119,7 @@ def test_lookalike_stays_readable(redactor, text, word):
     ("She was born on 23/04/1981 in the old hospital.", "23/04/1981"),         # day first
     ("He was aged forty-five when it started.", "forty-five"),
     ("The council only took it over last April.", "April"),                     # a month alone
+    ("THE OFFER ONLY STARTED LAST APRIL ACROSS THE REGION.", "APRIL"),          # ... in capitals
     ("I’m only 19 and I work part time.", "19"),                                # curly apostrophe
     ("The patient is a 10-month-old girl with a fever.", "10"),                 # an infant's age
     ("Great 30th birthday present to myself.", "30th"),
