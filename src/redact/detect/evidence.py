@@ -19,7 +19,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from redact.config import DetectionConfig
 from redact.recase import source_text
-from redact.recognizers.names import SPEAKER, _line_cases, _zipf
+from redact.recognizers.names import INITIALS_DOTTED, SPEAKER, _line_cases, _zipf
 from redact.spans import Span
 
 # The features, in the order the model reads them. Categorical ones are encoded with the
@@ -40,8 +40,6 @@ NUMERIC = (
 FEATURES = CATEGORICAL + NUMERIC
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-# Shorthand spelled with dots ("P.R.N.", "b.i.d", "Q.D."): one word of the lexicon, not initials.
-DOTTED = re.compile(r"(?:[^\W\d_]\.){1,4}[^\W\d_]\.?")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 
@@ -229,7 +227,9 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     count = view.word_counts.get(key, 0)
     prefix = text[max(line_start, span.start - 3):span.start]
     raw_words = WORD.findall(value)
-    lexical = [value.replace(".", "").lower()] if DOTTED.fullmatch(value) else words
+    # Shorthand spelled with dots ("P.R.N.", "b.i.d"): one word of the lexicon, not initials.
+    dotted = INITIALS_DOTTED.fullmatch(value if value.endswith(".") else value + ".")
+    lexical = [value.replace(".", "").lower()] if dotted else words
     content = [w for w in lexical if w not in STOP_WORDS]
     shapes = [res.shape(w) for w in words] or [0.0]
     # The rest of the line: the candidate's own words say nothing about the language around it.
