@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import phonenumbers
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
@@ -60,9 +61,19 @@ def numeric_range(text: str) -> bool | None:
     return (low < high <= 2 * low) or None
 
 
+def impossible_international_number(text: str) -> bool:
+    """True unless a number written with its country code ("+44 29 2018 808") has a length that
+    country's numbering plan allows (phonenumbers' possible-number check)."""
+    try:
+        return not phonenumbers.is_possible_number(phonenumbers.parse(text, None))
+    except phonenumbers.NumberParseException:
+        return True
+
+
 # Named checks a pattern block can declare as `invalidator:` (Presidio's invalidate_result).
 INVALIDATORS: dict[str, Callable[[str], bool | None]] = {
     "north-american-number": impossible_north_american_number,
+    "international-number": impossible_international_number,
     "numeric-range": numeric_range,
 }
 
