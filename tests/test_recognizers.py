@@ -112,6 +112,8 @@ def test_lookalike_stays_readable(redactor, text, word):
     ("My number is 020 7946 0958 if you need it.", "020 7946 0958"),           # UK national format
     ("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095"),     # country code, any plan
     ("Post it to 4 Kent Street, Sydney NSW 2000 please.", "2000"),             # Australian postcode
+    ("The new place is in Cork, T12 A2B3, near the river.", "T12 A2B3"),       # Irish Eircode
+    ("My postcode is 9016 now that we moved.", "9016"),                        # after its label
     ("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT"),           # UK postcode
     ("Send it to 90 Maple Ave, Ottawa ON K1A 0B6.", "K1A 0B6"),                # Canadian postcode
     ("Sie wohnt in der Lindenstraße 12, 10115 Berlin.", "Lindenstraße 12"),    # street, number after
@@ -153,6 +155,7 @@ def test_real_text_identifier_is_found(redactor, text, value):
     ("Pain was 7/10 today and 4/10 after the walk.", "7/10"),                         # a score
     ("We meet on 2nd floor, room 12.", "2nd"),
     ("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4"),                  # not a phone number
+    ("Won the postcode lottery with 2000 others.", "2000"),                    # no postcode follows
 ])
 def test_real_text_lookalike_stays_readable(redactor, text, word):
     found = _found(redactor, text)
