@@ -41,6 +41,7 @@ FOUND = {
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
              ("It was the twelfth of March, I think.", "twelfth of March")],        # an ordinal said aloud
     "time": [],  # times of day are not identifiers under the default policy
+    "phone-international": [("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095")],
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
     "id-number": [("MRN 00482913 on file.", "00482913")],
     "zip": [("Moved to Dayton, OH 45402 in spring.", "45402")],
@@ -64,6 +65,7 @@ FOUND = {
 READABLE = {
     "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80"),
               ("OK, counting down: one, two, three, four, five, six, seven.", "four, five")],  # counting
+    "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
