@@ -117,6 +117,7 @@ def test_lookalike_stays_readable(redactor, text, word):
     ("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT"),           # UK postcode
     ("Send it to 90 Maple Ave, Ottawa ON K1A 0B6.", "K1A 0B6"),                # Canadian postcode
     ("Sie wohnt in der Lindenstraße 12, 10115 Berlin.", "Lindenstraße 12"),    # street, number after
+    ("Er wohnt jetzt in der Konrad-Adenauer-Straße 7.", "Konrad-Adenauer-Straße 7"),  # named after a person
     ("Nous habitons 12 rue de la Paix depuis mai.", "12 rue de la Paix"),
     ("it's two oh seven, five five five, one two one two.", "two oh seven, five five five, one two one two"),
     ("That's F-A-L-C-O-N-E-R, like the bird.", "F-A-L-C-O-N-E-R"),           # a name spelled out
