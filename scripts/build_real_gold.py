@@ -268,11 +268,11 @@ MORE_DEV = {"speech": speech_more_dev, "posts": posts_more_dev, "sms": sms_more_
             "committee": lambda c, r: _meeting_windows(c, r, 20, batch_windows(c, ALL_BEFORE_MORE)),
             "clinical": lambda c, r: clinical_extra(c, r, 20, ALL_BEFORE_MORE, dev_half=True),
             "tweets": lambda c, r: _posts_extra(c, "broad_twitter_corpus.jsonl", r, 20, "dev", ("", "-extra"))}
-ALL_BEFORE_FIFTH = ALL_BEFORE_MORE + ("-more",)
 
 
 # A fifth batch, all dev (ids "<group>-w000"), for training: the group with the lowest out-of-fold
 # precision, clinical reports (also judged in capitals). SMS has no unused sender with enough messages.
+ALL_BEFORE_FIFTH = ALL_BEFORE_MORE + ("-more",)
 FIFTH_DEV = {"clinical": lambda c, r: clinical_extra(c, r, 40, ALL_BEFORE_FIFTH, dev_half=True)}
 # seed suffix -> (groups, id prefix, part; None: even windows dev, odd test)
 BATCHES = {"": (GROUPS, "", None), "-extra": (EXTRA, "x", "dev"), "-test": (TEST_EXTRA, "y", "test"),
