@@ -120,6 +120,20 @@ def test_a_country_alone_stays_but_a_person_named_after_one_is_found(redactor):
     assert not found & {"Canada", "Croatia"}
 
 
+@pytest.mark.parametrize("text, address, apart", [
+    # a US address: street and town one span; the state stays, the ZIP keeps its own label
+    ("She lives at 1420 Oak Street, Dayton, OH 45402 now.", "1420 Oak Street, Dayton", {"45402": "ZIP"}),
+    # a street type outside the US list, found as a name, with the house number and postcode
+    ("We met at 22 Harbour Wynd, Dunedin 9016 last week.", "22 Harbour Wynd, Dunedin 9016", {}),
+    # the house number after the street, a postcode and a town after it
+    ("Her flat is at Annehof 47, 9746 FT, Klazienaveen.", "Annehof 47, 9746 FT, Klazienaveen", {}),
+])
+def test_an_address_written_whole_is_redacted_whole(redactor, text, address, apart):
+    found = {text[s.start:s.end]: s.label for s in redactor.detector.detect_one(text)}
+    assert found.pop(address) == "ADDRESS"
+    assert found == apart
+
+
 def test_a_country_alone_read_as_a_surname_stays(redactor):
     # "Wales" is a surname too, but alone it is the country; "Jordan" alone is a given name.
     text = "Thanks. Wales has done well here, Wales and Scotland both.\nJordan said she would call back."

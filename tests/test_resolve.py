@@ -7,10 +7,12 @@ import pytest
 from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
 from redact.resolve import (
+    AddressParts,
     cut_around_web_forms,
     drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
+    join_address_parts,
     merge,
     propagate,
     split_at_breaks,
@@ -167,3 +169,82 @@ def test_title_before_a_lone_letter_is_no_name():
     spans = [Span(0, 6, "PERSON", 0.8, "ner"), Span(14, 30, "PERSON", 0.8, "ner")]
     out = trim_person_edges(text, spans, lambda w: w.lower() in {"grad", "professor"})
     assert [text[s.start:s.end] for s in out] == ["Okafor"]
+
+
+ADDRESS_PARTS = AddressParts.from_words(["unit", "flat", "apt", "piano"], ["ON", "NSW", "IL", "IN"], ["RM"])
+
+
+def _spans_of(text: str, *labelled: tuple[str, str]) -> list[Span]:
+    return [Span(text.index(value), text.index(value) + len(value), label, 0.9) for value, label in labelled]
+
+
+@pytest.mark.parametrize("text, labelled, address", [
+    # street found, then the town and a postcode nobody found
+    ("lives at 14 Birch Glade, Port Moody 90210 now",
+     [("14 Birch Glade", "ADDRESS"), ("Port Moody", "LOCATION")], "14 Birch Glade, Port Moody 90210"),
+    # a house number before a street read as a name, confirmed by a state's code that stays readable
+    ("at 46 Jasmine Glade, New Anthony, NSW, 2991.",
+     [("Jasmine Glade", "PERSON"), ("New Anthony", "LOCATION")], "46 Jasmine Glade, New Anthony"),
+    # a house number and a unit before a street read as a name, a province's code after the town
+    ("at Flat 4, 12 Carol Wynd, Tarrin (RM) today",
+     [("Carol Wynd", "PERSON"), ("Tarrin", "LOCATION")], "Flat 4, 12 Carol Wynd, Tarrin (RM)"),
+    # the house number after the street, the way most of Europe writes it, and a postcode found
+    ("Annehof 470, 9746FT, Klazienaveen.",
+     [("Annehof", "PERSON"), ("9746FT", "ZIP"), ("Klazienaveen", "PERSON")], "Annehof 470, 9746FT, Klazienaveen"),
+    # a unit between the street and the postcode
+    ("Via Faugno, 38 Piano 4, 33043, Purgessimo",
+     [("Via Faugno, 38", "ADDRESS"), ("33043", "ID"), ("Purgessimo", "PERSON")],
+     "Via Faugno, 38 Piano 4, 33043, Purgessimo"),
+    # a region's code in capitals before a word is a word ("IN", "ON", "IS")
+    ("12 OAK ST, PORTLAND IN THE", [("12 OAK ST", "ADDRESS"), ("PORTLAND", "LOCATION")], "12 OAK ST, PORTLAND"),
+    # a town read together with its state: the state stays readable, as a state alone does
+    ("to 45 Clairmont Rd, Lawrenceville IL 30046.", [("45 Clairmont Rd", "ADDRESS"), ("Lawrenceville IL", "LOCATION")],
+     "45 Clairmont Rd, Lawrenceville"),
+    # the flat's number before the street's, joined by a slash
+    ("at 24/37 Lambert Mount, Dianastad, NSW, 2618.",
+     [("37 Lambert Mount", "ADDRESS"), ("Dianastad", "LOCATION")], "24/37 Lambert Mount, Dianastad"),
+])
+def test_an_address_written_whole_is_one_span(text, labelled, address):
+    joined = join_address_parts(text, _spans_of(text, *labelled), ADDRESS_PARTS)
+    assert [(text[s.start:s.end], s.label) for s in joined] == [(address, "ADDRESS")]
+
+
+@pytest.mark.parametrize("text, labelled", [
+    # a number after a street that nothing follows is a count, not part of it
+    ("dropped her at 12 Oak Street, 3 blocks away", [("12 Oak Street", "ADDRESS")]),
+    # a name after a number with nothing more is no street
+    ("we were 4 Maria included", [("Maria", "PERSON")]),
+    # a town and a person side by side: no street, no address
+    ("Maria, Chicago, IL 60601", [("Maria", "PERSON"), ("Chicago", "LOCATION")]),
+    # a number after a comma is no house number of the name before it: a person and an age
+    ("Maria Lopez, 46, 60601", [("Maria Lopez", "PERSON")]),
+    # a code in capitals that is no region's stays apart
+    ("met at 12 Oak Street, ER visit after", [("12 Oak Street", "ADDRESS")]),
+])
+def test_pieces_beside_no_street_or_ending_a_run_are_not_joined(text, labelled):
+    spans = _spans_of(text, *labelled)
+    assert join_address_parts(text, spans, ADDRESS_PARTS) == spans
+
+
+def test_a_state_read_as_a_name_ends_the_address_and_keeps_its_own_span():
+    text = "at 7587 W Mulberry Blvd, Salem, IL 78769."
+    spans = _spans_of(text, ("7587 W Mulberry Blvd", "ADDRESS"), ("Salem", "LOCATION"), ("IL", "ORGANIZATION"),
+                      ("78769", "ID"))
+    joined = join_address_parts(text, spans, ADDRESS_PARTS)
+    # and the number after it is the address's postcode
+    assert [(text[s.start:s.end], s.label) for s in joined] == [
+        ("7587 W Mulberry Blvd, Salem", "ADDRESS"), ("IL", "ORGANIZATION"), ("78769", "ZIP")]
+
+
+def test_the_number_after_a_state_that_closes_an_address_is_its_postcode():
+    text = "lives at 1420 Oak Street, Dayton, IL 45402."
+    spans = _spans_of(text, ("1420 Oak Street", "ADDRESS"), ("Dayton", "LOCATION"), ("45402", "ID"))
+    joined = join_address_parts(text, spans, ADDRESS_PARTS)
+    assert [(text[s.start:s.end], s.label) for s in joined] == [
+        ("1420 Oak Street, Dayton", "ADDRESS"), ("45402", "ZIP")]
+
+
+def test_an_address_is_joined_only_on_its_own_line():
+    text = "12 Oak Street\nPort Moody, ON 90210"
+    spans = _spans_of(text, ("12 Oak Street", "ADDRESS"), ("Port Moody", "LOCATION"))
+    assert join_address_parts(text, spans, ADDRESS_PARTS) == spans

@@ -158,6 +158,11 @@ class PlaceSettings(_Strict):
     world_places: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
     cue_words: frozenset[str]
+    # Address evidence (resolve.join_address_parts): the codes of states (beside the US states)
+    # and of provinces written after a town, and the words that number a flat, floor or route.
+    state_codes: frozenset[str] = frozenset()
+    province_codes: frozenset[str] = frozenset()
+    address_units: tuple[str, ...] = ()
 
     @field_validator("cue_words", mode="before")
     @classmethod
@@ -309,7 +314,7 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         states = [line.split("\t") for line in _read_lines(base / places.pop("states"))]
         places["states"] = [code for code, _ in states]
         places["state_names"] = [name.lower() for _, name in states]
-        for key in ("world_places", "countries"):
+        for key in ("world_places", "countries", "state_codes", "province_codes"):
             if key in places:
                 places[key] = _read_lines(base / places[key])
         raw["places"] = places

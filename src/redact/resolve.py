@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from redact.spans import Span
 
@@ -254,6 +255,151 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
                 start = before.start(1)
         out.append(Span(start, end, span.label, span.score, span.source))
     return out
+
+
+# What an address is made of besides its street: the labels of the spans it may join, and the
+# pieces between them on its line (a comma, spaces; a tab starts another column).
+ADDRESS_PART_LABELS = frozenset({"ADDRESS", "LOCATION", "PERSON", "ORGANIZATION", "ZIP", "ID"})
+_ADDRESS_GAP = re.compile(r" *, *| +")
+_HOUSE_NUMBER = r"\d{1,5}[A-Za-z]?(?:/\d{1,5}[A-Za-z]?)?(?![\w/-])"
+_POSTCODE = re.compile(r"\d{4,6}(?:-\d{4})?(?![\w/-])")
+_STATE = re.compile(r"[A-Z]{2,3}(?![\w-])")
+_PROVINCE = re.compile(r"\(([A-Z]{2})\)")
+_WORD_NEXT = re.compile(r" +(?=\w)")
+# A postcode, a state's or province's code or a flat's number: what makes a number and a name a street.
+_LOCATORS = frozenset({"postcode", "state", "province", "code", "unit"})
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """The pieces an address holds between spans the detector found: a unit ("Flat 4", "Piano 2"),
+    a house number, a province's code ("(RM)") and a postcode; a state's code ("ON", "NSW") ends
+    it, outside it."""
+
+    unit: re.Pattern
+    house: re.Pattern
+    lead: re.Pattern
+    state_codes: frozenset[str]
+    province_codes: frozenset[str]
+
+    @classmethod
+    def from_words(cls, unit_words: Iterable[str], state_codes: Iterable[str],
+                   province_codes: Iterable[str] = ()) -> AddressParts:
+        words = "|".join(re.escape(w).replace(r"\ ", " ") for w in sorted(unit_words, key=len, reverse=True))
+        unit = rf"(?i:{words})\.? ?#? ?\d{{1,5}}[A-Za-z]?(?![\w-])" if words else r"(?!)"
+        # Before a street or a name: a house number, a unit, or both ("Unit 4, 12 ", "8/3 "); before
+        # a street's number, the flat's with a slash ("24/" of "24/37 Lambert Mount").
+        lead = re.compile(rf"(?<![\w/.-])(?:{unit} *,? +(?:{_HOUSE_NUMBER} *,? +)?|{_HOUSE_NUMBER} *,? +|\d{{1,5}}/)$")
+        return cls(re.compile(unit), re.compile(_HOUSE_NUMBER), lead, frozenset(state_codes),
+                   frozenset(province_codes))
+
+    def match(self, text: str, pos: int) -> tuple[str, int] | None:
+        """(kind, end) of the piece that starts at pos, if any."""
+        if found := self.unit.match(text, pos):
+            return "unit", found.end()
+        if (found := _PROVINCE.match(text, pos)) and found.group(1) in self.province_codes:
+            return "province", found.end()
+        if (found := _STATE.match(text, pos)) and found.group() in self.state_codes:
+            return "state", found.end()
+        if found := _POSTCODE.match(text, pos):
+            return "postcode", found.end()
+        if found := self.house.match(text, pos):
+            return "house", found.end()
+        return None
+
+
+def _part_kind(span: Span) -> str:
+    return "street" if span.label == "ADDRESS" else "code" if span.label in ("ZIP", "ID") else "name"
+
+
+def _address_run(text: str, spans: list[Span], i: int, parts: AddressParts) -> list[tuple[str, int, int, int]]:
+    """(kind, start, end, spans consumed) of each piece of the run of address parts that starts with spans[i],
+    on its line: spans of the part labels and the pieces between them. A state's code follows a
+    town and comes last or before a postcode (an "ON" or "IN" in capitals is a word otherwise), and
+    ends the run; a house number that ends it is left out (the "3" of "12 Oak St, 3 blocks away")."""
+    run = [(_part_kind(spans[i]), spans[i].start, spans[i].end, i + 1)]
+    while gap := _ADDRESS_GAP.match(text, run[-1][2]):
+        at, taken = gap.end(), run[-1][3]
+        nxt = spans[taken] if taken < len(spans) else None
+        if nxt is not None and nxt.start == at and nxt.label in ADDRESS_PART_LABELS:
+            if text[nxt.start:nxt.end] in parts.state_codes:  # a state read as a name: stays its own span
+                if run[-1][0] == "name":
+                    run.append(("state", at, nxt.end, taken))
+                break
+            run.append((_part_kind(nxt), at, nxt.end, taken + 1))
+            # A town read together with its state ("Lawrenceville GA"): the state ends the address.
+            town, _, state = text[nxt.start:nxt.end].rpartition(" ")
+            if town.strip(" ,") and state in parts.state_codes and run[-1][0] == "name":
+                run[-1] = ("name", at, nxt.start + len(town.rstrip(" ,")), taken + 1)
+                run.append(("state", nxt.end - len(state), nxt.end, taken + 1))
+                break
+            continue
+        piece = parts.match(text, at)
+        if piece is None or (nxt is not None and piece[1] > nxt.start):
+            break
+        kind, end = piece
+        if kind == "state":
+            word_next = _WORD_NEXT.match(text, end)
+            followed = word_next is None or _POSTCODE.match(text, word_next.end()) or (
+                nxt is not None and nxt.start == word_next.end() and _part_kind(nxt) == "code")
+            if run[-1][0] == "name" and followed:
+                run.append((kind, at, end, taken))
+            break
+        run.append((kind, at, end, taken))
+    while run[-1][0] == "house":
+        run.pop()
+    return run
+
+
+def _address_end(run: list[tuple[str, int, int, int]]) -> int:
+    """Where the joined address ends: before a state's code that closes the run."""
+    return run[-2][2] if run[-1][0] == "state" else run[-1][2]
+
+
+def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) -> list[Span]:
+    """An address written out whole ("14 Birch Glade, Port Moody, BC V3H 1A1") is one identifier:
+    the street and the house number, unit, town, region code and postcode after it on its line
+    become one address span. A run starts at a street: an address span, or a name with a house
+    number before or after it that a locator (postcode, region code, unit) confirms. What comes
+    before the street (an organisation's name) keeps its own span."""
+    spans = sorted(spans, key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        first = spans[i]
+        if first.label not in ADDRESS_PART_LABELS:
+            out.append(first)
+            i += 1
+            continue
+        run = _address_run(text, spans, i, parts)
+        kinds = [kind for kind, *_ in run]
+        # A number before the street that no other identifier holds (not the year of a date).
+        reach = max([first.start - 40] + [s.end for s in out if s.label != "ADDRESS"])
+        lead = parts.lead.search(text, max(0, reach), first.start) if kinds[0] != "code" else None
+        if kinds[0] == "street":
+            is_address = len(kinds) - (kinds[-1] == "state") + bool(lead) >= 2
+        else:
+            # "Annehof 470": the number right after the name ("Smith, 46," is a person and an age).
+            numbered = kinds[0] == "name" and (lead is not None or (
+                kinds[1:2] == ["house"] and text[first.end:run[1][1]].isspace()))
+            is_address = numbered and not _LOCATORS.isdisjoint(kinds)
+        if not is_address:
+            out.append(first)
+            i += 1
+            continue
+        taken = spans[i:run[-1][3]]
+        out.append(Span(lead.start() if lead else first.start, _address_end(run), "ADDRESS",
+                        max(s.score for s in taken), "address-parts"))
+        i = run[-1][3]
+        # The number after the state's code that closes an address is its postcode, not an ID (so
+        # a policy that keeps a ZIP's first digits can).
+        if kinds[-1] == "state" and (gap := _ADDRESS_GAP.match(text, run[-1][2])):
+            for k in range(i, len(spans)):
+                if spans[k].start == gap.end() and spans[k].label == "ID":
+                    spans[k] = Span(spans[k].start, spans[k].end, "ZIP", spans[k].score, spans[k].source)
+                if spans[k].start >= gap.end():
+                    break
+    return merge(out, text)
 
 
 def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],

@@ -26,7 +26,8 @@ from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_ca
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
-from redact.resolve import cut_around_web_forms, expand_to_tokens, resolve, split_at_breaks
+from redact.resolve import (AddressParts, cut_around_web_forms, expand_to_tokens, join_address_parts, resolve,
+                            split_at_breaks)
 from redact.spans import Span
 
 # The pipeline reads pieces of at most this many characters, cut at a line break where there is
@@ -119,6 +120,9 @@ class Detector:
         self.names = NameCueRecognizer(self.config)
         self.ner = NerRecognizer(self.config)
         self.resources = evidence.Resources.from_config(self.config)
+        places = self.config.places
+        self.address_parts = AddressParts.from_words(places.address_units, places.state_codes | places.states,
+                                                     places.province_codes)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
@@ -287,6 +291,8 @@ class Detector:
         spans = resolve(text, spans, self._is_name_part, self._matched_in_same_case, self._can_extend_name,
                         self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
                         self.is_rule)
+        if "ADDRESS" in self.policy.identifiers:
+            spans = join_address_parts(text, spans, self.address_parts)
         return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
 
     def _country_alone(self, span: Span, text: str) -> bool:
