@@ -47,7 +47,8 @@ FOUND = {
     "zip": [("Moved to Dayton, OH 45402 in spring.", "45402")],
     "postcode": [("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT")],
     "postcode-digits": [("Ship it to Keizersgracht 12, 1015 CS Amsterdam.", "1015 CS")],
-    "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12")],
+    "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12"),
+                            ("Die Praxis ist in der Lindenstraße 3-5 im Hof.", "Lindenstraße 3-5")],  # a range
     "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B")],
     "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88")],
     "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
