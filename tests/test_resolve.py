@@ -218,6 +218,9 @@ def test_an_address_written_whole_is_one_span(text, labelled, address):
     ("Maria, Chicago, IL 60601", [("Maria", "PERSON"), ("Chicago", "LOCATION")]),
     # a number after a comma is no house number of the name before it: a person and an age
     ("Maria Lopez, 46, 60601", [("Maria Lopez", "PERSON")]),
+    # a street named without a number may be a group's name: the place after it keeps its own span
+    ("meets at Evening Recovery Circle, Harbor Light Center", [("Evening Recovery Circle", "ADDRESS"),
+                                                              ("Harbor Light Center", "ORGANIZATION")]),
     # a code in capitals that is no region's stays apart
     ("met at 12 Oak Street, ER visit after", [("12 Oak Street", "ADDRESS")]),
 ])

@@ -359,9 +359,9 @@ def _address_end(run: list[tuple[str, int, int, int]]) -> int:
 def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) -> list[Span]:
     """An address written out whole ("14 Birch Glade, Port Moody, BC V3H 1A1") is one identifier:
     the street and the house number, unit, town, region code and postcode after it on its line
-    become one address span. A run starts at a street: an address span, or a name with a house
-    number before or after it that a locator (postcode, region code, unit) confirms. What comes
-    before the street (an organisation's name) keeps its own span."""
+    become one address span. A run starts at a street with its number: an address span, or a name
+    with a house number before or after it that a locator (postcode, state or province code, unit)
+    confirms. What comes before the street (an organisation's name) keeps its own span."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     out: list[Span] = []
     i = 0
@@ -377,7 +377,9 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
         reach = max([first.start - 40] + [s.end for s in out if s.label != "ADDRESS"])
         lead = parts.lead.search(text, max(0, reach), first.start) if kinds[0] != "code" else None
         if kinds[0] == "street":
-            is_address = len(kinds) - (kinds[-1] == "state") + bool(lead) >= 2
+            # A street with its number: a named one alone ("... Recovery Circle") may be a group's name.
+            numbered = lead is not None or any(c.isdigit() for c in text[first.start:first.end])
+            is_address = numbered and len(kinds) - (kinds[-1] == "state") + bool(lead) >= 2
         else:
             # "Annehof 470": the number right after the name ("Smith, 46," is a person and an age).
             numbered = kinds[0] == "name" and (lead is not None or (
