@@ -174,13 +174,6 @@ def _age(fake: Faker, value: str) -> str:
     return re.sub(r"\d+", str(fake.random.randint(low, high)), value)
 
 
-def _address(fake: Faker, value: str) -> str:
-    """A street (a named one when the original had no number), and a town after it when the
-    original went on past a comma: an address written whole stays whole."""
-    street = fake.street_address() if any(c.isdigit() for c in value) else fake.street_name()
-    return case_like(value, f"{street}, {fake.city()}" if "," in value else street)
-
-
 MAKERS: dict[str, Callable[[Faker, str], str]] = {
     "PHONE": _phone,
     "ZIP": _zip,
@@ -190,7 +183,8 @@ MAKERS: dict[str, Callable[[Faker, str], str]] = {
     "AGE": _age,
     "ID": _same_shape,
     "IP_ADDRESS": lambda fake, v: fake.ipv6() if ":" in v else fake.ipv4_private(),
-    "ADDRESS": _address,
+    "ADDRESS": lambda fake, v: case_like(v, fake.street_address() if any(c.isdigit() for c in v)
+                                          else fake.street_name()),
     "LOCATION": lambda fake, v: case_like(v, fake.city()),
     "ORGANIZATION": lambda fake, v: case_like(v, fake.company()),
 }
