@@ -351,17 +351,35 @@ def _address_run(text: str, spans: list[Span], i: int, parts: AddressParts) -> l
     return run
 
 
-def _address_end(run: list[tuple[str, int, int, int]]) -> int:
-    """Where the joined address ends: before a state's code that closes the run."""
-    return run[-2][2] if run[-1][0] == "state" else run[-1][2]
+# What each piece after the street is, written out: a town (however the detector labelled it), a
+# province, a postcode.
+_PIECE_LABELS = {"name": "LOCATION", "province": "LOCATION", "code": "ZIP", "postcode": "ZIP"}
+
+
+def _address_pieces(run: list[tuple[str, int, int, int]], start: int, score: float) -> list[Span]:
+    """The run as written out: the street with its house number and unit as one address span,
+    commas inside ("1420 Oak Street, Apt 3B", as the annotation guide writes it); then each town,
+    province and postcode a place or postcode of its own, the commas between them kept; a state's
+    code that closes the run stays."""
+    pieces = [piece for piece in run if piece[0] != "state"]
+    street = 1
+    while street < len(pieces) and pieces[street][0] in ("house", "unit"):
+        street += 1
+    out = [Span(start, pieces[street - 1][2], "ADDRESS", score, "address-parts")]
+    for kind, at, end, _ in pieces[street:]:
+        if kind == "province":
+            at, end = at + 1, end - 1  # the code, inside its brackets
+        out.append(Span(at, end, _PIECE_LABELS.get(kind, "ADDRESS"), score, "address-parts"))
+    return out
 
 
 def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) -> list[Span]:
-    """An address written out whole ("14 Birch Glade, Port Moody, BC V3H 1A1") is one identifier:
-    the street and the house number, unit, town, region code and postcode after it on its line
-    become one address span. A run starts at a street with its number: an address span, or a name
-    with a house number before or after it that a locator (postcode, state or province code, unit)
-    confirms. What comes before the street (an organisation's name) keeps its own span."""
+    """An address written out whole ("14 Birch Glade, Port Moody, BC V3H 1A1") is found whole: the
+    house number, unit, town, province and postcode beside a street on its line are joined to it
+    (_address_pieces says how it is written out), whatever the detector made of them alone. A run
+    starts at a street with its number: an address span, or a name with a house number before or
+    after it that a locator (postcode, state or province code, unit) confirms. What comes before
+    the street (an organisation's name) keeps its own span."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     out: list[Span] = []
     i = 0
@@ -390,8 +408,7 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
             i += 1
             continue
         taken = spans[i:run[-1][3]]
-        out.append(Span(lead.start() if lead else first.start, _address_end(run), "ADDRESS",
-                        max(s.score for s in taken), "address-parts"))
+        out += _address_pieces(run, lead.start() if lead else first.start, max(s.score for s in taken))
         i = run[-1][3]
         # The number after the state's code that closes an address is its postcode, not an ID (so
         # a policy that keeps a ZIP's first digits can).
