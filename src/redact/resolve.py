@@ -313,8 +313,8 @@ def _part_kind(span: Span) -> str:
 
 
 def _address_run(text: str, spans: list[Span], i: int, parts: AddressParts) -> list[tuple[str, int, int, int]]:
-    """(kind, start, end, spans consumed) of each piece of the run of address parts that starts with spans[i],
-    on its line: spans of the part labels and the pieces between them. A state's code follows a
+    """(kind, start, end, spans consumed) of each piece of the run of address parts that starts with
+    spans[i], on its line: spans of the part labels and the pieces between them. A state's code follows a
     town and comes last or before a postcode (an "ON" or "IN" in capitals is a word otherwise), and
     ends the run; a house number that ends it is left out (the "3" of "12 Oak St, 3 blocks away")."""
     run = [(_part_kind(spans[i]), spans[i].start, spans[i].end, i + 1)]
@@ -382,18 +382,20 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
     the street (an organisation's name) keeps its own span."""
     spans = sorted(spans, key=lambda s: (s.start, -s.end))
     out: list[Span] = []
+    other_end = 0  # where the last identifier other than an address ends
     i = 0
     while i < len(spans):
         first = spans[i]
         if first.label not in ADDRESS_PART_LABELS:
             out.append(first)
+            other_end = max(other_end, first.end)
             i += 1
             continue
         run = _address_run(text, spans, i, parts)
         kinds = [kind for kind, *_ in run]
         # A number before the street that no other identifier holds (not the year of a date).
-        reach = max([first.start - 40] + [s.end for s in out if s.label != "ADDRESS"])
-        lead = parts.lead.search(text, max(0, reach), first.start) if kinds[0] != "code" else None
+        reach = max(first.start - 40, other_end, 0)
+        lead = parts.lead.search(text, reach, first.start) if kinds[0] != "code" else None
         if kinds[0] == "street":
             # A street with its number: a named one alone ("... Recovery Circle") may be a group's name.
             numbered = lead is not None or any(c.isdigit() for c in text[first.start:first.end])
@@ -405,10 +407,14 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
             is_address = numbered and not _LOCATORS.isdisjoint(kinds)
         if not is_address:
             out.append(first)
+            if first.label != "ADDRESS":
+                other_end = max(other_end, first.end)
             i += 1
             continue
         taken = spans[i:run[-1][3]]
-        out += _address_pieces(run, lead.start() if lead else first.start, max(s.score for s in taken))
+        pieces = _address_pieces(run, lead.start() if lead else first.start, max(s.score for s in taken))
+        out += pieces
+        other_end = max([other_end] + [p.end for p in pieces if p.label != "ADDRESS"])
         i = run[-1][3]
         # The number after the state's code that closes an address is its postcode, not an ID (so
         # a policy that keeps a ZIP's first digits can).

@@ -26,8 +26,14 @@ from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_ca
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
-from redact.resolve import (AddressParts, cut_around_web_forms, expand_to_tokens, join_address_parts, resolve,
-                            split_at_breaks)
+from redact.resolve import (
+    AddressParts,
+    cut_around_web_forms,
+    expand_to_tokens,
+    join_address_parts,
+    resolve,
+    split_at_breaks,
+)
 from redact.spans import Span
 
 # The pipeline reads pieces of at most this many characters, cut at a line break where there is
