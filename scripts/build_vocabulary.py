@@ -10,7 +10,8 @@ clinicians' names already removed. Sets where the same people write or speak aga
 left out on purpose, since their names would pass for vocabulary: Counsel Chat (the same
 therapists sign dozens of answers, some with handles in the text) and meeting transcripts (one
 research group meets in dozens of them).
-Documents holding any window of a test part (tests/fixtures/real) are left out. A word needs
+Documents holding any window of a test part (tests/fixtures/real) are left out, under every id
+the same report is filed as. A word needs
 three reports; a word in the name or place gazetteers or in Faker's name lists needs 40 (eponyms
 like Foley are everywhere, a clinician's or a town's name is not). MTSamples files many reports
 under two or three specialties, so a word that only one distinct report uses, always capitalised
@@ -54,6 +55,11 @@ def test_documents() -> set[str]:
     return out
 
 
+def _text_key(text: str) -> str:
+    """One key per distinct report text, whitespace aside."""
+    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
@@ -61,20 +67,24 @@ def main() -> None:
     args = ap.parse_args()
     names = gazetteer_words()  # names and places (gazetteers, Faker): they need MIN_DOCUMENTS_FOR_NAMES
     held_out = test_documents()
+    docs = [json.loads(line) for name in SOURCES
+            for line in (args.corpora / name).read_text(encoding="utf-8").splitlines()]
+    # A held-out report is held out under every id it is filed as.
+    held_texts = {_text_key(doc["text"]) for doc in docs if doc["id"] in held_out}
     df: Counter = Counter()
-    reports: dict[str, str] = {}  # one per distinct text (whitespace aside)
-    for name in SOURCES:
-        with (args.corpora / name).open(encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                if doc["id"] not in held_out:
-                    df.update({w.lower() for w in WORD.findall(doc["text"]) if len(w) > 2})
-                    reports.setdefault(hashlib.sha1(" ".join(doc["text"].split()).encode()).hexdigest(), doc["text"])
-    distinct, lower_case = Counter(), set()
-    for text in reports.values():
-        found = [w for w in WORD.findall(text) if len(w) > 2]
-        distinct.update({w.lower() for w in found})
-        lower_case.update(w for w in found if w.islower())
+    distinct: Counter = Counter()
+    lower_case: set[str] = set()
+    seen: set[str] = set()
+    for doc in docs:
+        key = _text_key(doc["text"])
+        if key in held_texts:
+            continue
+        found = [w for w in WORD.findall(doc["text"]) if len(w) > 2]
+        df.update({w.lower() for w in found})
+        if key not in seen:
+            seen.add(key)
+            distinct.update({w.lower() for w in found})
+            lower_case.update(w for w in found if w.islower())
     words = sorted(w for w, n in df.items()
                    if n >= (MIN_DOCUMENTS_FOR_NAMES if w in names else MIN_DOCUMENTS)
                    and (distinct[w] > 1 or w in lower_case))
