@@ -9,6 +9,7 @@ from redact.recase import recase, recase_line
 from redact.resolve import (
     AddressParts,
     cut_around_web_forms,
+    drop_offices,
     drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
@@ -137,6 +138,47 @@ def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():
     text = "the group helped"
     listed = Span(4, 9, "PERSON", 1.0, "roster")
     assert trim_person_edges(text, [listed], lambda w: True, lambda s: s.source == "roster") == [listed]
+
+
+OFFICES = {"minister", "premier", "secretary", "chair", "chancellor"}.__contains__
+MODIFIERS = {"deputy", "prime", "interim"}.__contains__
+
+
+def GIVEN(word: str) -> bool:
+    return word.lower() in {"jane", "chuck", "justin", "ruth"}
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    # an office is no identifier, and neither are the pieces other candidates found inside it
+    ("the Deputy Prime Minister spoke", [("Deputy Prime Minister", "ORGANIZATION"), ("Prime", "PERSON")], []),
+    # what stands before the office (a state, a company) stays
+    ("the WA Premier spoke", [("WA Premier", "ORGANIZATION")], ["WA"]),
+    ("the Interim Acme Chair spoke", [("Interim Acme Chair", "ORGANIZATION"), ("Acme", "ORGANIZATION")],
+     ["Acme", "Acme"]),
+    # "of" after the office: the portfolio runs on past the span that held the office word
+    ("the Minister of Public Safety and Border Services spoke",
+     [("Minister of Public Safety", "ORGANIZATION"), ("Public Safety and Border Services", "ORGANIZATION")], []),
+    # the office before a name is cut off, with what other candidates found inside it
+    ("Deputy Secretary Chuck Hagel spoke", [("Deputy Secretary Chuck Hagel", "PERSON"), ("Deputy", "ORGANIZATION")],
+     ["Chuck Hagel"]),
+    ("Acme Chair Jane Doe spoke", [("Acme Chair Jane Doe", "ORGANIZATION")], ["Acme", "Jane Doe"]),
+    # a given name before the office word makes it a surname
+    ("Ruth Chancellor spoke", [("Ruth Chancellor", "PERSON")], ["Ruth Chancellor"]),
+    # an organisation whose word after the office is no given name stays whole
+    ("the Premier League", [("Premier League", "ORGANIZATION")], ["Premier League"]),
+    # other labels are never touched
+    ("Secretary 4410", [("Secretary 4410", "ID")], ["Secretary 4410"]),
+])
+def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    out = drop_offices(text, spans, OFFICES, MODIFIERS, GIVEN)
+    assert [text[s.start:s.end] for s in out] == kept
+
+
+def test_an_office_found_by_a_rule_is_kept():
+    text = "Prime Minister"
+    listed = Span(0, len(text), "PERSON", 1.0, "roster")
+    assert drop_offices(text, [listed], OFFICES, MODIFIERS, GIVEN, lambda s: s.source == "roster") == [listed]
 
 
 def test_a_name_candidate_with_a_word_twice_in_a_row_is_no_name():

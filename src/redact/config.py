@@ -106,10 +106,13 @@ class Lexicon(_Strict):
     brands_that_are_words: frozenset[str] = frozenset()
     acronym_cues: frozenset[str] = frozenset()
     ordinal_words: frozenset[str] = frozenset()
+    offices: frozenset[str] = frozenset()
+    office_modifiers: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
-                     "person_verbs", "medications", "fillers", *CUE_WORD_LISTS, mode="before")
+                     "person_verbs", "medications", "fillers", "offices", "office_modifiers", *CUE_WORD_LISTS,
+                     mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:
         # YAML 1.1 reads bare on/off/yes/no as booleans: insist on strings so a word is never lost.

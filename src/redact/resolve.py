@@ -133,6 +133,60 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
     return out
 
 
+def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bool],
+                 is_office_modifier: Callable[[str], bool], is_given_name: Callable[[str], bool],
+                 is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """An office is neither a person nor an organisation: the office ("Deputy Prime Minister", a
+    portfolio after "of": "Minister of Health") is cut out of name and organisation spans, with the
+    pieces other candidates found inside it. What stands before it (a state's or a company's name)
+    and a name after it stay, each a span of its own. A given name before the office word makes
+    that word a surname, and the span stays as it is."""
+    spans = list(spans)
+    offices: list[tuple[int, int, bool]] = []  # office stretches; after "of" a portfolio runs on
+    replaced: dict[int, list[Span]] = {}
+    for n, span in enumerate(spans):
+        if span.label not in ("PERSON", "ORGANIZATION") or is_rule(span):
+            continue
+        words = list(_EDGE_WORD.finditer(text, span.start, span.end))
+        lowered = [w.group().lower().strip(".,'’") for w in words]
+        found = [i for i, w in enumerate(lowered) if is_office(w)]
+        if not found or any(is_given_name(w.group()) for w in words[:found[-1]]):
+            continue
+        last = first = found[-1]
+        while first and (is_office_modifier(lowered[first - 1]) or is_office(lowered[first - 1])):
+            first -= 1
+        lead = 0
+        while lead < first and (is_office_modifier(lowered[lead]) or lowered[lead] == "the"):
+            lead += 1
+        before = [Span(words[lead].start(), words[first - 1].end(), span.label, span.score, span.source)] \
+            if lead < first else []
+        after = words[last + 1:]
+        if not after:
+            offices.append((words[first].start(), span.end, False))
+            replaced[n] = before
+        elif lowered[last + 1] == "of" and not any(is_given_name(w.group()) for w in after):
+            offices.append((words[first].start(), span.end, True))
+            replaced[n] = before
+        elif after[0].group()[0].isupper() and (span.label == "PERSON" or is_given_name(after[0].group())):
+            offices.append((words[first].start(), after[0].start(), False))
+            replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
+    if not offices:
+        return spans
+    out = []
+    for n, span in enumerate(spans):
+        if n in replaced:
+            out.extend(replaced[n])
+            continue
+        inside = [(end, portfolio) for start, end, portfolio in offices if start <= span.start < end]
+        if not inside or span.label not in ("PERSON", "ORGANIZATION") or is_rule(span):
+            out.append(span)
+            continue
+        cut = max(end for end, _ in inside)
+        if text[cut:span.end].strip() and not any(portfolio for _, portfolio in inside):
+            out.append(Span(cut, span.end, span.label, span.score, span.source))
+    return out
+
+
 def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:
     """Leave a closing comma, colon or sentence's full stop outside the replacement, so the
     sentence around it stays whole; the full stop of an initial or abbreviation stays inside."""
@@ -431,13 +485,18 @@ def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool
             is_everyday_word: Callable[[str], bool],
             can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0,
             is_form_of_address: Callable[[str], bool] = lambda word: False,
-            is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+            is_rule: Callable[[Span], bool] = lambda span: False,
+            is_office: Callable[[str], bool] = lambda word: False,
+            is_office_modifier: Callable[[str], bool] = lambda word: False,
+            is_given_name: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
+    spans = drop_offices(text, spans, is_office, is_office_modifier, is_given_name, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, can_extend), text)
     spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
-    # Merging can bring a title or credential back beside a name (a kept neighbour of it).
+    # Merging and extending can bring a title, credential or office back beside a name.
+    spans = drop_offices(text, spans, is_office, is_office_modifier, is_given_name, is_rule)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, is_form_of_address, is_rule))

@@ -294,9 +294,11 @@ class Detector:
             yield self._finish(text, kept)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
+        lex = self.names.lex
         spans = resolve(text, spans, self._is_name_part, self._matched_in_same_case, self._can_extend_name,
                         self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
-                        self.is_rule)
+                        self.is_rule, is_office=lex.offices.__contains__,
+                        is_office_modifier=lex.office_modifiers.__contains__, is_given_name=self.names.is_first_name)
         if "ADDRESS" in self.policy.identifiers:
             spans = join_address_parts(text, spans, self.address_parts)
         return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
