@@ -111,6 +111,9 @@ def test_a_value_of_everyday_or_domain_words_is_looked_for_again_in_its_own_case
     assert same_case("Hope") and same_case("EXTREMITIES") and same_case("cervical spine")
     assert same_case("Universities")  # common English, in no name list
     assert not same_case("Okafor") and not same_case("Rosalind Okafor") and not same_case("Maria")
+    # a surname that is also a common noun: its lower-case mentions are the noun
+    assert same_case("Channel") and same_case("Apple")
+    assert not same_case("Kevin")  # a given name: "kevin" typed lower case is still him
 
 
 def test_a_country_alone_stays_but_a_person_named_after_one_is_found(redactor):

@@ -63,6 +63,12 @@ def test_propagate_finds_later_mentions_and_parts():
     assert "hope" not in found
 
 
+def test_propagate_leaves_a_contraction_alone():
+    text = "Don called. I don't know; Don's car; DON'T"
+    spans = propagate(text, [Span(0, 3, "PERSON")], is_name_part=lambda w: True, is_everyday_word=lambda w: False)
+    assert {text[s.start:s.end + 2] for s in spans} == {"Don c", "Don's"}
+
+
 def test_extend_names_takes_a_rare_neighbour_only():
     text = "Asked Anjali Raman to call"
     spans = [Span(13, 18, "PERSON")]

@@ -283,7 +283,8 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
         if not group:
             continue
         labels = {(t if not flags else t.lower()): terms[t] for t in group}
-        pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(map(re.escape, group)) + r")(?![\w@])", flags)
+        # Not the "Don" of "Don't": a contraction's n't is no possessive.
+        pattern = re.compile(r"(?<![\w@.])(?:" + "|".join(map(re.escape, group)) + r")(?![\w@]|['’]t\b)", flags)
         for match in pattern.finditer(text):
             key = match.group() if not flags else match.group().lower()
             found.append(Span(match.start(), match.end(), labels[key], 0.5, "propagated"))

@@ -146,11 +146,12 @@ class Detector:
         """Another mention of a detected value is looked for in its own case only when the value is
         also an everyday word (Hope, Will), made of the domain's vocabulary ("EXTREMITIES" once
         mistaken for a name must not take every "extremities" with it) or of common English words
-        that no name list knows ("Universities" of an organisation read as a person)."""
+        that no given-name list knows (a surname that is also a common noun: the "channel" and the
+        "apple" of a meeting are not the "Channel" of a name read once)."""
         words, names = term.lower().split(), self.names
         return (names.is_everyday_word(term)
                 or all(w in self.resources.domain_vocabulary for w in words)
-                or all(self._is_common_non_name(w) for w in words))
+                or all(zipf(w) >= self.config.names.common_word_zipf and not names.is_first_name(w) for w in words))
 
     def _is_common_non_name(self, word: str) -> bool:
         """Common English that no name list knows ("universities", a verb)."""
