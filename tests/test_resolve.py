@@ -9,6 +9,7 @@ from redact.recase import recase, recase_line
 from redact.resolve import (
     AddressParts,
     cut_around_web_forms,
+    cut_glued_words,
     drop_offices,
     drop_repeated_word_names,
     expand_to_tokens,
@@ -185,6 +186,27 @@ def test_an_office_found_by_a_rule_is_kept():
     text = "Prime Minister"
     listed = Span(0, len(text), "PERSON", 1.0, "roster")
     assert drop_offices(text, [listed], OFFICES, MODIFIERS, GIVEN, lambda s: s.source == "roster") == [listed]
+
+
+KNOWN = {"jane", "ruth", "okafor", "donald", "bruce"}.__contains__
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    # a signature's title glued to the name: every span across the glue ends there
+    ("Jane OkaforMarriage & Family Therapist", [("Jane OkaforMarriage & Family Therapist", "ORGANIZATION"),
+                                                ("OkaforMarriage", "PERSON")], ["Jane Okafor", "Okafor"]),
+    ("Ruth OkaforI think so", [("Ruth OkaforI", "PERSON")], ["Ruth Okafor"]),
+    # a name glued to a name, a word before no given name, a capital inside a name: no cut
+    ("Jane OkaforBruce", [("Jane OkaforBruce", "PERSON")], ["Jane OkaforBruce"]),
+    ("Lower HumberBlack Creek", [("Lower HumberBlack Creek", "LOCATION")], ["Lower HumberBlack Creek"]),
+    ("Ruth MacDonald left", [("Ruth MacDonald", "PERSON")], ["Ruth MacDonald"]),
+])
+def test_a_word_glued_to_a_full_name_is_not_part_of_it(text, found, kept):
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    out = cut_glued_words(text, spans, lambda w: w.lower() in {"jane", "ruth"}, lambda w: KNOWN(w.lower()))
+    assert [text[s.start:s.end] for s in out] == kept
+    # and growing to whole words does not glue them back
+    assert [text[s.start:s.end] for s in expand_to_tokens(text, out)] == kept
 
 
 def test_a_name_candidate_with_a_word_twice_in_a_row_is_no_name():

@@ -18,6 +18,8 @@ _BREAK = re.compile(r"[\n\r\t\v\f]+")
 # A full stop that belongs to the word before it: an initial or a short abbreviation ("W.", "St.").
 _ABBREVIATION_DOT = re.compile(r"(?<!\w)(?:[A-Za-z]|[A-Z][a-z]{1,2}|[A-Z]{2,4})\.$")
 _CLOSING = ".,;:!?"
+# A word glued to the next without a space ("...MartensMarriage"): four letters, then a capital.
+_GLUE = re.compile(r"(?<=[^\W\d_][a-z]{3})(?=[A-Z](?:[a-z]|\b))")
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -133,6 +135,33 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
     return out
 
 
+def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[str], bool],
+                    is_known_name: Callable[[str], bool],
+                    is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """Text copied out of a page or a table loses the space between a name and what follows it (a
+    signature's job title, a column's next cell). Where a span holds a full name from a given name
+    on, glued to a word no name list knows, every name or organisation span across that point
+    ends there."""
+    spans = list(spans)
+    points = set()
+    for span in spans:
+        if span.label in ("PERSON", "ORGANIZATION") and not is_rule(span):
+            for glue in _GLUE.finditer(text, span.start, span.end):
+                before = text[span.start:glue.start()].split()
+                word = _EDGE_WORD.match(text, glue.start())
+                if len(before) >= 2 and is_given_name(before[0]) and word and not is_known_name(word.group()):
+                    points.add(glue.start())
+                    break
+    out = []
+    for span in spans:
+        if span.label in ("PERSON", "ORGANIZATION") and not is_rule(span):
+            inside = [p for p in points if span.start < p < span.end]
+            if inside:
+                span = Span(span.start, min(inside), span.label, span.score, span.source)
+        out.append(span)
+    return out
+
+
 def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bool],
                  is_office_modifier: Callable[[str], bool], is_given_name: Callable[[str], bool],
                  is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
@@ -209,11 +238,12 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
         # "Min" -> "Min-ji", "Baptiste" -> "Finch-Baptiste": a hyphenated name is one identifier;
         # an age in words is not its unit ("three" of "three-year-old").
         joins = span.label != "AGE"
-        while start > 0 and (_WORD_CHAR.match(text[start - 1]) or (
+        # Words glued without a space ("...MartensMarriage") are two words (cut_glued_words).
+        while start > 0 and not _GLUE.match(text, start) and (_WORD_CHAR.match(text[start - 1]) or (
                 joins and text[start - 1] == "-" and start >= 2 and text[start - 2].isalpha()
                 and text[start].isalpha())):
             start -= 1
-        while end < len(text) and (_WORD_CHAR.match(text[end]) or (
+        while end < len(text) and not _GLUE.match(text, end) and (_WORD_CHAR.match(text[end]) or (
                 joins and text[end] == "-" and end + 1 < len(text) and text[end + 1].isalpha()
                 and text[end - 1].isalpha())):
             end += 1
@@ -482,22 +512,32 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
     return merge(out, text)
 
 
-def resolve(text: str, spans: Iterable[Span], is_name_part: Callable[[str], bool],
-            is_everyday_word: Callable[[str], bool],
-            can_extend: Callable[[str], bool] = lambda word: False, propagate_min_score: float = 0.0,
-            is_form_of_address: Callable[[str], bool] = lambda word: False,
-            is_rule: Callable[[Span], bool] = lambda span: False,
-            is_office: Callable[[str], bool] = lambda word: False,
-            is_office_modifier: Callable[[str], bool] = lambda word: False,
-            is_given_name: Callable[[str], bool] = lambda word: False) -> list[Span]:
+@dataclass(frozen=True)
+class WordSense:
+    """What resolution asks of a word (the detector answers from its word lists): each a predicate
+    on one word, or on a value for `matched_in_same_case`."""
+
+    is_name_part: Callable[[str], bool] = lambda word: False
+    matched_in_same_case: Callable[[str], bool] = lambda value: False
+    can_extend: Callable[[str], bool] = lambda word: False
+    is_form_of_address: Callable[[str], bool] = lambda word: False
+    is_office: Callable[[str], bool] = lambda word: False
+    is_office_modifier: Callable[[str], bool] = lambda word: False
+    is_given_name: Callable[[str], bool] = lambda word: False
+    is_known_name: Callable[[str], bool] = lambda word: False
+
+
+def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_score: float = 0.0,
+            is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
-    spans = drop_offices(text, spans, is_office, is_office_modifier, is_given_name, is_rule)
-    spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, is_form_of_address, is_rule)), text)
-    spans = merge(extend_names(text, spans, can_extend), text)
-    spans = propagate(text, spans, is_name_part, is_everyday_word, propagate_min_score)
+    spans = cut_glued_words(text, spans, words.is_given_name, words.is_known_name, is_rule)
+    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule)
+    spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
+    spans = merge(extend_names(text, spans, words.can_extend), text)
+    spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging and extending can bring a title, credential or office back beside a name.
-    spans = drop_offices(text, spans, is_office, is_office_modifier, is_given_name, is_rule)
-    return trim_closing_punctuation(text, trim_person_edges(text, spans, is_form_of_address, is_rule))
+    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule)
+    return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))

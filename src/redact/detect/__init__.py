@@ -28,6 +28,7 @@ from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
 from redact.resolve import (
     AddressParts,
+    WordSense,
     cut_around_web_forms,
     expand_to_tokens,
     join_address_parts,
@@ -129,6 +130,12 @@ class Detector:
         places = self.config.places
         self.address_parts = AddressParts.from_words(places.address_units, places.state_codes | places.states,
                                                      places.province_codes)
+        lex = self.names.lex
+        self.word_sense = WordSense(
+            is_name_part=self._is_name_part, matched_in_same_case=self._matched_in_same_case,
+            can_extend=self._can_extend_name, is_form_of_address=self._is_form_of_address,
+            is_office=lex.offices.__contains__, is_office_modifier=lex.office_modifiers.__contains__,
+            is_given_name=self.names.is_first_name, is_known_name=self.names.is_known_name)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
@@ -295,11 +302,8 @@ class Detector:
             yield self._finish(text, kept)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
-        lex = self.names.lex
-        spans = resolve(text, spans, self._is_name_part, self._matched_in_same_case, self._can_extend_name,
-                        self.config.propagate_min_score if self.decision else 0.0, self._is_form_of_address,
-                        self.is_rule, is_office=lex.offices.__contains__,
-                        is_office_modifier=lex.office_modifiers.__contains__, is_given_name=self.names.is_first_name)
+        spans = resolve(text, spans, self.word_sense, self.config.propagate_min_score if self.decision else 0.0,
+                        self.is_rule)
         if "ADDRESS" in self.policy.identifiers:
             spans = join_address_parts(text, spans, self.address_parts)
         return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
