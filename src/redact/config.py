@@ -108,10 +108,12 @@ class Lexicon(_Strict):
     ordinal_words: frozenset[str] = frozenset()
     offices: frozenset[str] = frozenset()
     office_modifiers: frozenset[str] = frozenset()
+    jobs: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
-                     "person_verbs", "medications", "fillers", "offices", "office_modifiers", *CUE_WORD_LISTS,
+                     "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
+                     *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

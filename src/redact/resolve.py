@@ -164,12 +164,14 @@ def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[s
 
 def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bool],
                  is_office_modifier: Callable[[str], bool], is_given_name: Callable[[str], bool],
-                 is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+                 is_rule: Callable[[Span], bool] = lambda span: False,
+                 is_job: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """An office is neither a person nor an organisation: the office ("Deputy Prime Minister", a
     portfolio after "of": "Minister of Health") is cut out of name and organisation spans, with the
     pieces other candidates found inside it. What stands before it (a state's or a company's name)
-    and a name after it stay, each a span of its own. A given name before the office word makes
-    that word a surname, and the span stays as it is."""
+    and a name after it stay, each a span of its own; before a job stands its field ("Case
+    Manager"), part of it. A given name before the office word makes that word a surname, and the
+    span stays as it is."""
     spans = list(spans)
     offices: list[tuple[int, int, bool]] = []  # office stretches; after "of" a portfolio runs on
     replaced: dict[int, list[Span]] = {}
@@ -178,11 +180,12 @@ def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bo
             continue
         words = list(_EDGE_WORD.finditer(text, span.start, span.end))
         lowered = [w.group().lower().strip(".,'’") for w in words]
-        found = [i for i, w in enumerate(lowered) if is_office(w)]
+        found = [i for i, w in enumerate(lowered) if is_office(w) or is_job(w)]
         if not found or any(is_given_name(w.group()) for w in words[:found[-1]]):
             continue
         last = first = found[-1]
-        while first and (is_office_modifier(lowered[first - 1]) or is_office(lowered[first - 1])):
+        while first and (is_job(lowered[last]) or is_office_modifier(lowered[first - 1])
+                         or is_office(lowered[first - 1])):
             first -= 1
         lead = 0
         while lead < first and (is_office_modifier(lowered[lead]) or lowered[lead] == "the"):
@@ -523,6 +526,7 @@ class WordSense:
     is_form_of_address: Callable[[str], bool] = lambda word: False
     is_office: Callable[[str], bool] = lambda word: False
     is_office_modifier: Callable[[str], bool] = lambda word: False
+    is_job: Callable[[str], bool] = lambda word: False
     is_given_name: Callable[[str], bool] = lambda word: False
     is_known_name: Callable[[str], bool] = lambda word: False
 
@@ -533,11 +537,13 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
     spans = cut_glued_words(text, spans, words.is_given_name, words.is_known_name, is_rule)
-    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule)
+    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
+                         words.is_job)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, words.can_extend), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging and extending can bring a title, credential or office back beside a name.
-    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule)
+    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
+                         words.is_job)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))

@@ -135,6 +135,7 @@ class Detector:
             is_name_part=self._is_name_part, matched_in_same_case=self._matched_in_same_case,
             can_extend=self._can_extend_name, is_form_of_address=self._is_form_of_address,
             is_office=lex.offices.__contains__, is_office_modifier=lex.office_modifiers.__contains__,
+            is_job=lex.jobs.__contains__,
             is_given_name=self.names.is_first_name, is_known_name=self.names.is_known_name)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
