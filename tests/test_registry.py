@@ -72,6 +72,9 @@ READABLE = {
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
+    # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
+    "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
+                       ("the ice on 3/12/21 back rd was bad", "back rd")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
