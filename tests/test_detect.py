@@ -114,6 +114,7 @@ def test_a_value_of_everyday_or_domain_words_is_looked_for_again_in_its_own_case
     # a surname that is also a common noun: its lower-case mentions are the noun
     assert same_case("Channel") and same_case("Apple")
     assert not same_case("Kevin")  # a given name: "kevin" typed lower case is still him
+    assert not same_case("Walt")   # a nickname no list has is no everyday word either
 
 
 def test_a_country_alone_stays_but_a_person_named_after_one_is_found(redactor):

@@ -165,13 +165,15 @@ def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[s
 def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bool],
                  is_office_modifier: Callable[[str], bool], is_given_name: Callable[[str], bool],
                  is_rule: Callable[[Span], bool] = lambda span: False,
-                 is_job: Callable[[str], bool] = lambda word: False) -> list[Span]:
+                 is_job: Callable[[str], bool] = lambda word: False,
+                 is_common_word: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """An office is neither a person nor an organisation: the office ("Deputy Prime Minister", a
     portfolio after "of": "Minister of Health") is cut out of name and organisation spans, with the
     pieces other candidates found inside it. What stands before it (a state's or a company's name)
-    and a name after it stay, each a span of its own; before a job stands its field ("Case
-    Manager"), part of it. A given name before the office word makes that word a surname, and the
-    span stays as it is."""
+    and a name after it stay, each a span of its own; before a job written as a title stands its
+    field in everyday words ("Case Manager", "Marriage & Family Therapist"), part of it, while a
+    name or an employer before the field stays, as does a piece another candidate found there. A
+    given name before the office word makes that word a surname, and the span stays as it is."""
     spans = list(spans)
     offices: list[tuple[int, int, bool]] = []  # office stretches; after "of" a portfolio runs on
     replaced: dict[int, list[Span]] = {}
@@ -180,13 +182,16 @@ def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bo
             continue
         words = list(_EDGE_WORD.finditer(text, span.start, span.end))
         lowered = [w.group().lower().strip(".,'’") for w in words]
-        found = [i for i, w in enumerate(lowered) if is_office(w) or is_job(w)]
+        found = [i for i, w in enumerate(lowered) if is_office(w) or (is_job(w) and words[i].group()[0].isupper())]
         if not found or any(is_given_name(w.group()) for w in words[:found[-1]]):
             continue
         last = first = found[-1]
-        while first and (is_job(lowered[last]) or is_office_modifier(lowered[first - 1])
-                         or is_office(lowered[first - 1])):
+        job = not is_office(lowered[last])
+        while first and (is_office_modifier(lowered[first - 1]) or is_office(lowered[first - 1])
+                         or (job and is_common_word(lowered[first - 1]))):
             first -= 1
+        # Pieces inside the office go with it; before a job, only those over the job's own word.
+        office_start = words[last].start() if job else words[first].start()
         lead = 0
         while lead < first and (is_office_modifier(lowered[lead]) or lowered[lead] == "the"):
             lead += 1
@@ -194,13 +199,13 @@ def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bo
             if lead < first else []
         after = words[last + 1:]
         if not after:
-            offices.append((words[first].start(), span.end, False))
+            offices.append((office_start, span.end, False))
             replaced[n] = before
         elif lowered[last + 1] == "of" and not any(is_given_name(w.group()) for w in after):
-            offices.append((words[first].start(), span.end, True))
+            offices.append((office_start, span.end, True))
             replaced[n] = before
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or is_given_name(after[0].group())):
-            offices.append((words[first].start(), after[0].start(), False))
+            offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
     if not offices:
         return spans
@@ -527,6 +532,7 @@ class WordSense:
     is_office: Callable[[str], bool] = lambda word: False
     is_office_modifier: Callable[[str], bool] = lambda word: False
     is_job: Callable[[str], bool] = lambda word: False
+    is_common_word: Callable[[str], bool] = lambda word: False
     is_given_name: Callable[[str], bool] = lambda word: False
     is_known_name: Callable[[str], bool] = lambda word: False
 
@@ -538,12 +544,12 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
     spans = cut_glued_words(text, spans, words.is_given_name, words.is_known_name, is_rule)
     spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
-                         words.is_job)
+                         words.is_job, words.is_common_word)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, words.can_extend), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging and extending can bring a title, credential or office back beside a name.
     spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
-                         words.is_job)
+                         words.is_job, words.is_common_word)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))

@@ -37,6 +37,10 @@ from redact.resolve import (
 )
 from redact.spans import Span
 
+# Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
+# ("channel", "apple", "glad"; not "walt", 3.9).
+EVERYDAY_ZIPF = 4.5
+
 # The pipeline reads pieces of at most this many characters, cut at a line break where there is
 # one: memory stays flat and no step can be quadratic in a document's length (Presidio's context
 # enhancer scans a piece's tokens for every result).
@@ -135,7 +139,7 @@ class Detector:
             is_name_part=self._is_name_part, matched_in_same_case=self._matched_in_same_case,
             can_extend=self._can_extend_name, is_form_of_address=self._is_form_of_address,
             is_office=lex.offices.__contains__, is_office_modifier=lex.office_modifiers.__contains__,
-            is_job=lex.jobs.__contains__,
+            is_job=lex.jobs.__contains__, is_common_word=self._is_common_word,
             is_given_name=self.names.is_first_name, is_known_name=self.names.is_known_name)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
@@ -148,18 +152,24 @@ class Detector:
         names = self.names
         if names.is_non_name(word) or names.is_everyday_word(word):
             return False
-        return (names.is_known_name(word) and zipf(word) < 4.5) or zipf(word) < 3.0
+        return (names.is_known_name(word) and zipf(word) < EVERYDAY_ZIPF) or zipf(word) < 3.0
 
     def _matched_in_same_case(self, term: str) -> bool:
         """Another mention of a detected value is looked for in its own case only when the value is
         also an everyday word (Hope, Will), made of the domain's vocabulary ("EXTREMITIES" once
-        mistaken for a name must not take every "extremities" with it) or of common English words
-        that no given-name list knows (a surname that is also a common noun: the "channel" and the
+        mistaken for a name must not take every "extremities" with it), of common English words
+        that no name list knows ("Universities" of an organisation read as a person), or of everyday
+        words no given-name list knows (a surname that is also a common noun: the "channel" and the
         "apple" of a meeting are not the "Channel" of a name read once)."""
         words, names = term.lower().split(), self.names
         return (names.is_everyday_word(term)
                 or all(w in self.resources.domain_vocabulary for w in words)
-                or all(zipf(w) >= self.config.names.common_word_zipf and not names.is_first_name(w) for w in words))
+                or all(self._is_common_non_name(w) for w in words)
+                or all(zipf(w) >= EVERYDAY_ZIPF and not names.is_first_name(w) for w in words))
+
+    def _is_common_word(self, word: str) -> bool:
+        """Common English, whether or not a name list has it too ("case", "family")."""
+        return zipf(word) >= self.config.names.common_word_zipf
 
     def _is_common_non_name(self, word: str) -> bool:
         """Common English that no name list knows ("universities", a verb)."""
