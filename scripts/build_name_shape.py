@@ -1,6 +1,6 @@
 """Build models/gazetteer/name_shape.tsv: how much a word's spelling looks like a name.
 
-A word nobody has listed ("Braaksma", "periscapular", "Cylch") gets no help from the gazetteers
+A word nobody has listed ("Quennevelt", "periscapular", "Cylch") gets no help from the gazetteers
 or from word frequencies, yet its letters say a lot: "-ectomy", "-ular" and "-gram" spell clinical
 English, "-ska", "-sen" and "Mc-" spell surnames. This is a naive Bayes model over character
 3- and 4-grams (with word-boundary marks): one log-odds per n-gram, names against everyday and

@@ -18,7 +18,7 @@ _BREAK = re.compile(r"[\n\r\t\v\f]+")
 # A full stop that belongs to the word before it: an initial or a short abbreviation ("W.", "St.").
 _ABBREVIATION_DOT = re.compile(r"(?<!\w)(?:[A-Za-z]|[A-Z][a-z]{1,2}|[A-Z]{2,4})\.$")
 _CLOSING = ".,;:!?"
-# A word glued to the next without a space ("...MartensMarriage"): four letters, then a capital.
+# A word glued to the next without a space ("...OkaforMarriage"): four letters, then a capital.
 _GLUE = re.compile(r"(?<=[^\W\d_][a-z]{3})(?=[A-Z](?:[a-z]|\b))")
 
 
@@ -246,7 +246,7 @@ def expand_to_tokens(text: str, spans: Iterable[Span]) -> list[Span]:
         # "Min" -> "Min-ji", "Baptiste" -> "Finch-Baptiste": a hyphenated name is one identifier;
         # an age in words is not its unit ("three" of "three-year-old").
         joins = span.label != "AGE"
-        # Words glued without a space ("...MartensMarriage") are two words (cut_glued_words).
+        # Words glued without a space ("...OkaforMarriage") are two words (cut_glued_words).
         while start > 0 and not _GLUE.match(text, start) and (_WORD_CHAR.match(text[start - 1]) or (
                 joins and text[start - 1] == "-" and start >= 2 and text[start - 2].isalpha()
                 and text[start].isalpha())):
