@@ -166,8 +166,8 @@ def GIVEN(word: str) -> bool:
     ("the Minister of Public Safety and Border Services spoke",
      [("Minister of Public Safety", "ORGANIZATION"), ("Public Safety and Border Services", "ORGANIZATION")], []),
     # the office before a name is cut off, with what other candidates found inside it
-    ("Deputy Secretary Chuck Hagel spoke", [("Deputy Secretary Chuck Hagel", "PERSON"), ("Deputy", "ORGANIZATION")],
-     ["Chuck Hagel"]),
+    ("Deputy Secretary Jane Ortiz spoke", [("Deputy Secretary Jane Ortiz", "PERSON"), ("Deputy", "ORGANIZATION")],
+     ["Jane Ortiz"]),
     ("Acme Chair Jane Doe spoke", [("Acme Chair Jane Doe", "ORGANIZATION")], ["Acme", "Jane Doe"]),
     # a given name before the office word makes it a surname
     ("Ruth Chancellor spoke", [("Ruth Chancellor", "PERSON")], ["Ruth Chancellor"]),
