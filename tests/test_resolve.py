@@ -8,6 +8,7 @@ from redact.io.paths import deidentify_path
 from redact.recase import recase, recase_line
 from redact.resolve import (
     AddressParts,
+    WordSense,
     cut_around_web_forms,
     cut_glued_words,
     drop_offices,
@@ -155,6 +156,11 @@ def GIVEN(word: str) -> bool:
     return word.lower() in {"jane", "chuck", "justin", "ruth"}
 
 
+OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_given_name=GIVEN,
+                         is_job={"specialist", "manager"}.__contains__,
+                         is_common_word={"case", "peer", "family"}.__contains__)
+
+
 @pytest.mark.parametrize("text, found, kept", [
     # an office is no identifier, and neither are the pieces other candidates found inside it
     ("the Deputy Prime Minister spoke", [("Deputy Prime Minister", "ORGANIZATION"), ("Prime", "PERSON")], []),
@@ -187,15 +193,14 @@ def GIVEN(word: str) -> bool:
 ])
 def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
-    out = drop_offices(text, spans, OFFICES, MODIFIERS, GIVEN, is_job={"specialist", "manager"}.__contains__,
-                       is_common_word={"case", "peer", "family"}.__contains__)
+    out = drop_offices(text, spans, OFFICE_WORDS)
     assert [text[s.start:s.end] for s in out] == kept
 
 
 def test_an_office_found_by_a_rule_is_kept():
     text = "Prime Minister"
     listed = Span(0, len(text), "PERSON", 1.0, "roster")
-    assert drop_offices(text, [listed], OFFICES, MODIFIERS, GIVEN, lambda s: s.source == "roster") == [listed]
+    assert drop_offices(text, [listed], OFFICE_WORDS, lambda s: s.source == "roster") == [listed]
 
 
 KNOWN = {"jane", "ruth", "okafor", "donald", "bruce"}.__contains__
@@ -213,7 +218,8 @@ KNOWN = {"jane", "ruth", "okafor", "donald", "bruce"}.__contains__
 ])
 def test_a_word_glued_to_a_full_name_is_not_part_of_it(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
-    out = cut_glued_words(text, spans, lambda w: w.lower() in {"jane", "ruth"}, lambda w: KNOWN(w.lower()))
+    words = WordSense(is_given_name=lambda w: w.lower() in {"jane", "ruth"}, is_known_name=lambda w: KNOWN(w.lower()))
+    out = cut_glued_words(text, spans, words)
     assert [text[s.start:s.end] for s in out] == kept
     # and growing to whole words does not glue them back
     assert [text[s.start:s.end] for s in expand_to_tokens(text, out)] == kept

@@ -22,6 +22,23 @@ _CLOSING = ".,;:!?"
 _GLUE = re.compile(r"(?<=[^\W\d_][a-z]{3})(?=[A-Z](?:[a-z]|\b))")
 
 
+@dataclass(frozen=True)
+class WordSense:
+    """What resolution asks of a word (the detector answers from its word lists): each a predicate
+    on one word, or on a value for `matched_in_same_case`."""
+
+    is_name_part: Callable[[str], bool] = lambda word: False
+    matched_in_same_case: Callable[[str], bool] = lambda value: False
+    can_extend: Callable[[str], bool] = lambda word: False
+    is_form_of_address: Callable[[str], bool] = lambda word: False
+    is_office: Callable[[str], bool] = lambda word: False
+    is_office_modifier: Callable[[str], bool] = lambda word: False
+    is_job: Callable[[str], bool] = lambda word: False
+    is_common_word: Callable[[str], bool] = lambda word: False
+    is_given_name: Callable[[str], bool] = lambda word: False
+    is_known_name: Callable[[str], bool] = lambda word: False
+
+
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
     """Spans within the text's structure: never across a line break or tab (the label or column
     beside an identifier is not part of it), without surrounding space; each piece stays a span."""
@@ -41,6 +58,8 @@ def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
 
 
 NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
+# A person or an organisation: what an office or a glued title is mistaken for.
+_PERSON_OR_ORG = ("PERSON", "ORGANIZATION")
 _REPEATED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
@@ -135,8 +154,7 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
     return out
 
 
-def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[str], bool],
-                    is_known_name: Callable[[str], bool],
+def cut_glued_words(text: str, spans: Iterable[Span], words: WordSense,
                     is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Text copied out of a page or a table loses the space between a name and what follows it (a
     signature's job title, a column's next cell). Where a span holds a full name from a given name
@@ -145,16 +163,17 @@ def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[s
     spans = list(spans)
     points = set()
     for span in spans:
-        if span.label in ("PERSON", "ORGANIZATION") and not is_rule(span):
+        if span.label in _PERSON_OR_ORG and not is_rule(span):
             for glue in _GLUE.finditer(text, span.start, span.end):
                 before = text[span.start:glue.start()].split()
                 word = _EDGE_WORD.match(text, glue.start())
-                if len(before) >= 2 and is_given_name(before[0]) and word and not is_known_name(word.group()):
+                if len(before) >= 2 and words.is_given_name(before[0]) and word \
+                        and not words.is_known_name(word.group()):
                     points.add(glue.start())
                     break
     out = []
     for span in spans:
-        if span.label in ("PERSON", "ORGANIZATION") and not is_rule(span):
+        if span.label in _PERSON_OR_ORG and not is_rule(span):
             inside = [p for p in points if span.start < p < span.end]
             if inside:
                 span = Span(span.start, min(inside), span.label, span.score, span.source)
@@ -162,11 +181,8 @@ def cut_glued_words(text: str, spans: Iterable[Span], is_given_name: Callable[[s
     return out
 
 
-def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bool],
-                 is_office_modifier: Callable[[str], bool], is_given_name: Callable[[str], bool],
-                 is_rule: Callable[[Span], bool] = lambda span: False,
-                 is_job: Callable[[str], bool] = lambda word: False,
-                 is_common_word: Callable[[str], bool] = lambda word: False) -> list[Span]:
+def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
+                 is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """An office is neither a person nor an organisation: the office ("Deputy Prime Minister", a
     portfolio after "of": "Minister of Health") is cut out of name and organisation spans, with the
     pieces other candidates found inside it. What stands before it (a state's or a company's name)
@@ -178,33 +194,34 @@ def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bo
     offices: list[tuple[int, int, bool]] = []  # office stretches; after "of" a portfolio runs on
     replaced: dict[int, list[Span]] = {}
     for n, span in enumerate(spans):
-        if span.label not in ("PERSON", "ORGANIZATION") or is_rule(span):
+        if span.label not in _PERSON_OR_ORG or is_rule(span):
             continue
-        words = list(_EDGE_WORD.finditer(text, span.start, span.end))
-        lowered = [w.group().lower().strip(".,'’") for w in words]
-        found = [i for i, w in enumerate(lowered) if is_office(w) or (is_job(w) and words[i].group()[0].isupper())]
-        if not found or any(is_given_name(w.group()) for w in words[:found[-1]]):
+        parts = list(_EDGE_WORD.finditer(text, span.start, span.end))
+        lowered = [w.group().lower().strip(".,'’") for w in parts]
+        found = [i for i, w in enumerate(lowered)
+                 if words.is_office(w) or (words.is_job(w) and parts[i].group()[0].isupper())]
+        if not found or any(words.is_given_name(w.group()) for w in parts[:found[-1]]):
             continue
         last = first = found[-1]
-        job = not is_office(lowered[last])
-        while first and (is_office_modifier(lowered[first - 1]) or is_office(lowered[first - 1])
-                         or (job and is_common_word(lowered[first - 1]))):
+        job = not words.is_office(lowered[last])
+        while first and (words.is_office_modifier(lowered[first - 1]) or words.is_office(lowered[first - 1])
+                         or (job and words.is_common_word(lowered[first - 1]))):
             first -= 1
         # Pieces inside the office go with it; before a job, only those over the job's own word.
-        office_start = words[last].start() if job else words[first].start()
+        office_start = parts[last].start() if job else parts[first].start()
         lead = 0
-        while lead < first and (is_office_modifier(lowered[lead]) or lowered[lead] == "the"):
+        while lead < first and (words.is_office_modifier(lowered[lead]) or lowered[lead] == "the"):
             lead += 1
-        before = [Span(words[lead].start(), words[first - 1].end(), span.label, span.score, span.source)] \
+        before = [Span(parts[lead].start(), parts[first - 1].end(), span.label, span.score, span.source)] \
             if lead < first else []
-        after = words[last + 1:]
+        after = parts[last + 1:]
         if not after:
             offices.append((office_start, span.end, False))
             replaced[n] = before
-        elif lowered[last + 1] == "of" and not any(is_given_name(w.group()) for w in after):
+        elif lowered[last + 1] == "of" and not any(words.is_given_name(w.group()) for w in after):
             offices.append((office_start, span.end, True))
             replaced[n] = before
-        elif after[0].group()[0].isupper() and (span.label == "PERSON" or is_given_name(after[0].group())):
+        elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
             offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
     if not offices:
@@ -215,7 +232,7 @@ def drop_offices(text: str, spans: Iterable[Span], is_office: Callable[[str], bo
             out.extend(replaced[n])
             continue
         inside = [(end, portfolio) for start, end, portfolio in offices if start <= span.start < end]
-        if not inside or span.label not in ("PERSON", "ORGANIZATION") or is_rule(span):
+        if not inside or span.label not in _PERSON_OR_ORG or is_rule(span):
             out.append(span)
             continue
         cut = max(end for end, _ in inside)
@@ -520,36 +537,17 @@ def join_address_parts(text: str, spans: Iterable[Span], parts: AddressParts) ->
     return merge(out, text)
 
 
-@dataclass(frozen=True)
-class WordSense:
-    """What resolution asks of a word (the detector answers from its word lists): each a predicate
-    on one word, or on a value for `matched_in_same_case`."""
-
-    is_name_part: Callable[[str], bool] = lambda word: False
-    matched_in_same_case: Callable[[str], bool] = lambda value: False
-    can_extend: Callable[[str], bool] = lambda word: False
-    is_form_of_address: Callable[[str], bool] = lambda word: False
-    is_office: Callable[[str], bool] = lambda word: False
-    is_office_modifier: Callable[[str], bool] = lambda word: False
-    is_job: Callable[[str], bool] = lambda word: False
-    is_common_word: Callable[[str], bool] = lambda word: False
-    is_given_name: Callable[[str], bool] = lambda word: False
-    is_known_name: Callable[[str], bool] = lambda word: False
-
-
 def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_score: float = 0.0,
             is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
-    spans = cut_glued_words(text, spans, words.is_given_name, words.is_known_name, is_rule)
-    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
-                         words.is_job, words.is_common_word)
+    spans = cut_glued_words(text, spans, words, is_rule)
+    spans = drop_offices(text, spans, words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = merge(extend_names(text, spans, words.can_extend), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging and extending can bring a title, credential or office back beside a name.
-    spans = drop_offices(text, spans, words.is_office, words.is_office_modifier, words.is_given_name, is_rule,
-                         words.is_job, words.is_common_word)
+    spans = drop_offices(text, spans, words, is_rule)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))
