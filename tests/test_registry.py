@@ -28,7 +28,8 @@ FOUND = {
     "places": [("We live in Olathe now.", "Olathe")],
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
-    "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens")],
+    "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens"),
+                            ("Will the Liberals fund the warmline?", "Liberals")],  # parties are organisations
     "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
             ("Her three-year-old starts nursery soon.", "three"),                  # an age in words
             ("The baby is a two-and-a-half-month-old boy.", "two-and-a-half"),
@@ -50,7 +51,8 @@ FOUND = {
     "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12"),
                             ("Die Praxis ist in der Lindenstraße 3-5 im Hof.", "Lindenstraße 3-5")],  # a range
     "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B")],
-    "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88")],
+    "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88"),
+               ("RT quietriver_88 : see you at group", "quietriver_88")],      # a retweet's handle without "@"
     "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
     "initials": [("Note by J. Ortiz after group.", "J. Ortiz")],
     "spelled-out": [("That's F-A-L-C-O-N-E-R, like the bird.", "F-A-L-C-O-N-E-R")],
