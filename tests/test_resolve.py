@@ -20,6 +20,7 @@ from redact.resolve import (
     propagate,
     split_at_breaks,
     split_people,
+    take_compass_points,
     trim_closing_punctuation,
     trim_person_edges,
 )
@@ -77,6 +78,31 @@ def test_extend_names_takes_a_rare_neighbour_only():
     grown = extend_names(text, spans, can_extend=lambda w: w == "Anjali")
     assert [(s.start, s.end) for s in grown] == [(6, 18)]
     assert extend_names(text, spans, can_extend=lambda w: False) == spans
+
+
+@pytest.mark.parametrize("text, place, grown", [
+    ("colleges in south-east Leeds merged", "Leeds", "south-east Leeds"),
+    ("She moved to North Dakota.", "Dakota", "North Dakota"),
+    ("a fresh start in Leeds", "Leeds", "Leeds"),                    # no compass point: unchanged
+    ("heading south, Leeds first", "Leeds", "Leeds"),                # not beside the place
+])
+def test_a_compass_point_before_a_place_is_part_of_it(text, place, grown):
+    start = text.index(place)
+    spans = take_compass_points(text, [Span(start, start + len(place), "LOCATION")], COMPASS)
+    assert [text[s.start:s.end] for s in spans] == [grown]
+    assert take_compass_points(text, [Span(start, start + len(place), "PERSON")], COMPASS)[0].start == start
+
+
+@pytest.mark.parametrize("text, region", [
+    ("colleges across north Wales and beyond", "north Wales"),
+    ("THE SOUTH-EAST WALES FORUM", "SOUTH-EAST WALES"),
+    ("the regions of south Wales", "south Wales"),
+    ("we went north to Wales", None),                                # not one name
+    ("the north Leeds office", None),                                # a town is found by detection
+])
+def test_a_compass_point_before_a_country_names_a_region(text, region):
+    found = [text[s.start:s.end] for s in take_compass_points(text, [], COMPASS)]
+    assert found == ([region] if region else [])
 
 
 def test_recase_keeps_offsets_and_only_caseless_lines():
@@ -156,6 +182,8 @@ def GIVEN(word: str) -> bool:
     return word.lower() in {"jane", "chuck", "justin", "ruth"}
 
 
+COMPASS = WordSense(is_compass_point={"north", "south", "east", "west", "south-east"}.__contains__,
+                    is_country={"wales", "france"}.__contains__)
 OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_given_name=GIVEN,
                          is_job={"specialist", "manager"}.__contains__,
                          is_common_word={"case", "peer", "family"}.__contains__)

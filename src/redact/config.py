@@ -109,10 +109,12 @@ class Lexicon(_Strict):
     offices: frozenset[str] = frozenset()
     office_modifiers: frozenset[str] = frozenset()
     jobs: frozenset[str] = frozenset()
+    compass_points: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
+                     "compass_points",
                      *CUE_WORD_LISTS,
                      mode="before")
     @classmethod

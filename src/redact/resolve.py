@@ -37,6 +37,8 @@ class WordSense:
     is_common_word: Callable[[str], bool] = lambda word: False
     is_given_name: Callable[[str], bool] = lambda word: False
     is_known_name: Callable[[str], bool] = lambda word: False
+    is_compass_point: Callable[[str], bool] = lambda word: False
+    is_country: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -346,6 +348,27 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
     return found
 
 
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]$")
+# A lookahead, so that every word is tried as the first of a pair.
+_WORD_THEN_NAME = re.compile(r"(?<![\w-])(?=([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]([A-Z][^\W\d_]+)\b)")
+REGION_SCORE = 0.85
+
+
+def take_compass_points(text: str, spans: Iterable[Span], words: WordSense) -> list[Span]:
+    """A compass point before a place is part of it ("south-east <town>"), and before a country it
+    names a region, a place though the country alone is not one ("north Wales")."""
+    out = []
+    for span in spans:
+        before = _WORD_BEFORE.search(text[max(0, span.start - 24):span.start]) if span.label == "LOCATION" else None
+        if before and words.is_compass_point(before.group(1).lower()):
+            span = Span(span.start - len(before.group(0)), span.end, span.label, span.score, span.source)
+        out.append(span)
+    return out + [Span(m.start(1), m.end(2), "LOCATION", REGION_SCORE, "redact:region")
+                  for m in _WORD_THEN_NAME.finditer(text)
+                  if words.is_compass_point(m.group(1).lower()) and words.is_country(m.group(2).lower())]
+
+
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
 _PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
 
@@ -545,7 +568,7 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = cut_glued_words(text, spans, words, is_rule)
     spans = drop_offices(text, spans, words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
-    spans = merge(extend_names(text, spans, words.can_extend), text)
+    spans = merge(take_compass_points(text, extend_names(text, spans, words.can_extend), words), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging and extending can bring a title, credential or office back beside a name.
