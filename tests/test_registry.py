@@ -36,7 +36,10 @@ FOUND = {
             ("Most of the 16 and 17-year-olds came.", "16"),                       # coordinated ages
             ("His grandmother is in her 90s and sharp.", "90s"),                  # Safe Harbor's 90+
             ("Her son is seventeen and back in school.", "seventeen"),             # kin, in words
-            ("When I was seventeen I left home.", "seventeen")],
+            ("When I was seventeen I left home.", "seventeen"),
+            ("Between ages 5 to 8 we moved a lot.", "8"),                          # a range's end
+            ("It started at age three and a half.", "three and a half"),
+            ("She was approximately 19 when the voices began.", "19")],
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
@@ -71,9 +74,10 @@ READABLE = {
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing")],
-    "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
-                  ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX")],
+    "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
+                  ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
+                  ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU")],       # report headings
     # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
