@@ -11,6 +11,7 @@ from redact.resolve import (
     WordSense,
     cut_around_web_forms,
     cut_glued_words,
+    drop_eponyms,
     drop_offices,
     drop_repeated_word_names,
     expand_to_tokens,
@@ -103,6 +104,24 @@ def test_a_compass_point_before_a_place_is_part_of_it(text, place, grown):
 def test_a_compass_point_before_a_country_names_a_region(text, region):
     found = [text[s.start:s.end] for s in take_compass_points(text, [], COMPASS)]
     assert found == ([region] if region else [])
+
+
+EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,
+                    is_eponym_condition={"disease"}.__contains__)
+
+
+@pytest.mark.parametrize("text, name, kept", [
+    ("Foley catheter placed.", "Foley", False),
+    ("A Passy-Muir valve was fitted.", "Passy-Muir", False),
+    ("Known Parkinson's disease.", "Parkinson", False),
+    ("Flushed Maria's catheter twice.", "Maria", True),               # a person's catheter is theirs
+    ("Maria came in; catheter care done.", "Maria", True),
+])
+def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, kept):
+    start = text.index(name)
+    spans = drop_eponyms(text, [Span(start, start + len(name), "PERSON")], EPONYMS)
+    assert bool(spans) == kept
+    assert drop_eponyms(text, [Span(start, start + len(name), "PERSON")], EPONYMS, is_rule=lambda s: True)
 
 
 def test_recase_keeps_offsets_and_only_caseless_lines():

@@ -110,11 +110,13 @@ class Lexicon(_Strict):
     office_modifiers: frozenset[str] = frozenset()
     jobs: frozenset[str] = frozenset()
     compass_points: frozenset[str] = frozenset()
+    eponym_heads: frozenset[str] = frozenset()
+    eponym_conditions: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
-                     "compass_points",
+                     "compass_points", "eponym_heads", "eponym_conditions",
                      *CUE_WORD_LISTS,
                      mode="before")
     @classmethod

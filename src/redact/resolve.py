@@ -39,6 +39,8 @@ class WordSense:
     is_known_name: Callable[[str], bool] = lambda word: False
     is_compass_point: Callable[[str], bool] = lambda word: False
     is_country: Callable[[str], bool] = lambda word: False
+    is_eponym_head: Callable[[str], bool] = lambda word: False
+    is_eponym_condition: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -103,6 +105,24 @@ def drop_repeated_word_names(text: str, spans: Iterable[Span],
     program's roster found is kept."""
     return [s for s in spans if s.label not in NAME_LABELS or is_rule(s)
             or not _REPEATED_WORD.search(text, s.start, s.end)]
+
+
+_NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
+
+
+def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
+                 is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """A name right before a device, procedure or condition word is an eponym ("Foley catheter",
+    "Parkinson's disease"): the thing's name, which the annotation guide keeps readable."""
+    out = []
+    for span in spans:
+        after = _NEXT_NOUN.match(text, span.end) if span.label in _PERSON_OR_ORG and not is_rule(span) else None
+        if after:
+            head = after.group(2).lower()
+            if words.is_eponym_condition(head) if after.group(1) else words.is_eponym_head(head):
+                continue
+        out.append(span)
+    return out
 
 
 _CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
@@ -566,11 +586,12 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
     spans = cut_glued_words(text, spans, words, is_rule)
-    spans = drop_offices(text, spans, words, is_rule)
+    spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = merge(take_compass_points(text, extend_names(text, spans, words.can_extend), words), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
-    # Merging and extending can bring a title, credential or office back beside a name.
-    spans = drop_offices(text, spans, words, is_rule)
+    # Merging, extending and propagating can bring a title, credential or office back beside a
+    # name, or copy a name onto an eponym.
+    spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))

@@ -142,7 +142,8 @@ class Detector:
             is_job=lex.jobs.__contains__, is_common_word=self._is_common_word,
             is_given_name=self.names.is_first_name, is_known_name=self.names.is_known_name,
             is_compass_point=lex.compass_points.__contains__,
-            is_country=self.config.places.countries.__contains__)
+            is_country=self.config.places.countries.__contains__,
+            is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
