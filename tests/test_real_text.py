@@ -79,3 +79,17 @@ def test_offset_gold_with_changed_text_is_refused(tmp_path):
     line.pop("sha256")
     gold.write_text(json.dumps(line) + "\n")
     assert load_gold(gold, corpora)[0].text == "Maria called."
+
+
+@needs_corpora
+def test_no_test_window_holds_text_that_tuning_reads():
+    """A report or answer filed under several ids (MTSamples, Counsel Chat) must not sit on both
+    sides of the split: scripts/build_real_gold.py makes such a window dev."""
+    from redact.evaluate import load_gold
+
+    tuned = [d.text for d in load_gold(REAL / "real.gold.jsonl", part="dev")]
+    for kind in ("speech", "posts", "clinical"):
+        tuned += [d.text for d in load_gold(REAL / "unlabeled" / f"{kind}.jsonl", part="dev")]
+    tuned_text = "\n".join(" ".join(text.split()) for text in tuned)
+    test = load_gold(REAL / "real.gold.jsonl", part="test")
+    assert [d.id for d in test if " ".join(d.text.split()[:40]) in tuned_text] == []
