@@ -12,7 +12,8 @@ line names its corpus, the document pieces it is made of and the SHA-256 of the 
         finds every occurrence of each value (or the 1-based ones listed) and writes offsets
 
 Windows are drawn with a fixed seed from the parts of each corpus that are not reserved (QMSum's
-test meetings are not in the corpus file at all); even-numbered windows are dev, odd are test.
+test meetings are not in the corpus file at all); even-numbered windows are dev, odd are test, and
+a test window whose text tuning also reads (a copy under another id) is dev.
 """
 
 from __future__ import annotations
@@ -336,8 +337,8 @@ def mention_spans(text: str, mentions: list[dict], where: str) -> list[dict]:
 
 def move_copies_to_dev(windows: list[dict], corpora: Path, unlabeled: Path) -> list[dict]:
     """A test window whose text is also read in tuning (in a dev window or the dev half of the
-    unlabeled selections in `unlabeled`) is dev: MTSamples holds one report under several ids, so
-    a split by document id alone leaks it."""
+    unlabeled selections in `unlabeled`) is dev: MTSamples holds one report under several ids and
+    Counsel Chat one answer under several questions, so a split by document id alone leaks them."""
     texts = load_texts(corpora, {w["corpus"] for w in windows})
     tuned = [joined_text(w, texts) for w in windows if w["part"] == "dev"]
     for path in sorted(unlabeled.glob("*.jsonl")):

@@ -368,10 +368,10 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
     return found
 
 
-
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]$")
 # A lookahead, so that every word is tried as the first of a pair.
 _WORD_THEN_NAME = re.compile(r"(?<![\w-])(?=([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]([A-Z][^\W\d_]+)\b)")
+# A region is kept as a rule's match is: the country in it is certain, the compass point a word.
 REGION_SCORE = 0.85
 
 
