@@ -128,3 +128,14 @@ def test_a_number_read_out_in_words_is_never_a_readable_word():
     text = "call five oh three, eight eight one, four four two two"
     spans = [Span(5, len(text), "PHONE"), Span(0, 4, "PERSON")]
     assert decided(text, spans, [0.9, 0.9], {}, 0.5, readable=[True, True]) == [True, False]
+
+
+def test_clinical_words_in_capitals_are_readable_where_case_cannot_mark_a_name(redactor):
+    def readable(text: str) -> dict[tuple[str, str], float]:
+        text_, spans, rows = next(iter(redactor.detector.candidates([text])))
+        return {(text_[s.start:s.end], s.label): row["readable"] for s, row in zip(spans, rows)}
+
+    caps = readable("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR FOR FALLS.")
+    assert caps[("WEAKNESS", "PERSON")] == 1.0 and caps[("OKAFOR", "PERSON")] == 0.0
+    cased = readable("Seen for Progressive Unsteadiness by Dr. Okafor today.")
+    assert set(v for (value, label), v in cased.items() if "Unsteadiness" in value) == {0.0}

@@ -42,6 +42,7 @@ FEATURES = CATEGORICAL + NUMERIC
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
+_PERSON_OR_PLACE = ("PERSON", "LOCATION")
 
 
 def name_ngrams(word: str) -> list[str]:
@@ -300,8 +301,13 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
         # Every word is shorthand, a drug, a filler or a role: text that stays readable (decide.py).
+        # So is a person or place made of the clinical vocabulary on a line in capitals
+        # ("PARAPNEUMONIC", "GLENOID LABRUM TEAR"), where case cannot mark a name, unless a word is
+        # also a given name (an organisation's generic words, "Professional Association", are not).
         "readable": float(bool(content) and (" ".join(words) in res.roles or all(
-            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content))),
+            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content)
+            or (bool(line_upper) and span.label in _PERSON_OR_PLACE
+                and all(w in res.domain_vocabulary and w not in res.first_names for w in content)))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
