@@ -335,11 +335,10 @@ def mention_spans(text: str, mentions: list[dict], where: str) -> list[dict]:
     return sorted(spans, key=lambda s: s["start"])
 
 
-def move_copies_to_dev(windows: list[dict], corpora: Path, unlabeled: Path) -> list[dict]:
+def move_copies_to_dev(windows: list[dict], texts: dict[str, dict[str, str]], unlabeled: Path) -> list[dict]:
     """A test window whose text is also read in tuning (in a dev window or the dev half of the
     unlabeled selections in `unlabeled`) is dev: MTSamples holds one report under several ids and
     Counsel Chat one answer under several questions, so a split by document id alone leaks them."""
-    texts = load_texts(corpora, {w["corpus"] for w in windows})
     tuned = [joined_text(w, texts) for w in windows if w["part"] == "dev"]
     for path in sorted(unlabeled.glob("*.jsonl")):
         for line in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
@@ -356,8 +355,9 @@ def move_copies_to_dev(windows: list[dict], corpora: Path, unlabeled: Path) -> l
 def cmd_build(args) -> None:
     """Offsets for every annotated window; a window without an annotation file keeps its line from
     --out (the annotations of earlier batches need not stay on disk)."""
-    windows = move_copies_to_dev(all_windows(args.corpora), args.corpora, args.out.parent / "unlabeled")
+    windows = all_windows(args.corpora)
     texts = load_texts(args.corpora, {w["corpus"] for w in windows})
+    windows = move_copies_to_dev(windows, texts, args.out.parent / "unlabeled")
     kept = {}
     if args.out.exists():
         kept = {line["id"]: line for line in map(json.loads, args.out.read_text(encoding="utf-8").splitlines())}

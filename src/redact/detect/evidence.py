@@ -300,14 +300,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "prev_capitalised": float(prev is not None and prev.is_alpha and text[prev.idx].isupper()),
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
-        # Every word is shorthand, a drug, a filler or a role: text that stays readable (decide.py).
-        # So is a person or place made of the clinical vocabulary on a line in capitals
-        # ("PARAPNEUMONIC", "GLENOID LABRUM TEAR"), where case cannot mark a name, unless a word is
-        # also a given name (an organisation's generic words, "Professional Association", are not).
-        "readable": float(bool(content) and (" ".join(words) in res.roles or all(
-            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content)
-            or (bool(line_upper) and span.label in _PERSON_OR_PLACE
-                and all(w in res.domain_vocabulary and w not in res.first_names for w in content)))),
+        "readable": float(_readable(words, content, span.label, bool(line_upper), res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -324,6 +317,20 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "foreign_gain": max((res.foreign_gain(w) for w in words), default=0.0),
         "line_foreign_share": other_foreign / other_words if other_words > 0 else math.nan,
     }
+
+
+def _readable(words: list[str], content: list[str], label: str, line_upper: bool, res: Resources) -> bool:
+    """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role; or a
+    person or place made of the clinical vocabulary on a line in capitals ("PARAPNEUMONIC",
+    "GLENOID LABRUM TEAR"), where case cannot mark a name, unless a word is also a given name (an
+    organisation's generic words, "Professional Association", are not)."""
+    if not content:
+        return False
+    if " ".join(words) in res.roles or all(
+            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content):
+        return True
+    return line_upper and label in _PERSON_OR_PLACE and all(
+        w in res.domain_vocabulary and w not in res.first_names for w in content)
 
 
 def _modifies_noun(last, tokens) -> bool:
