@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redact.detect import batches, chunk
+from redact.detect import batches, chunk, is_age_number
 from redact.spans import Span
 
 
@@ -186,3 +186,11 @@ def test_recognizers_run_in_registry_order_so_every_process_redacts_alike(redact
     # Candidate order breaks ties when spans merge; Presidio's entity lookup returns a set.
     detector = redactor.detector
     assert [r.name for r in detector.recognizers] == [r.name for r in detector.analyzer.registry.recognizers]
+
+
+@pytest.mark.parametrize("word, age", [
+    ("19", True), ("120", True), ("121", False), ("nineteen", True), ("forty-five", True),
+    ("third", False), ("1.5", False), ("million", False), ("or", False),
+])
+def test_what_a_persons_age_can_be(word, age):
+    assert is_age_number(word) is age

@@ -39,7 +39,9 @@ FOUND = {
             ("When I was seventeen I left home.", "seventeen"),
             ("Between ages 5 to 8 we moved a lot.", "8"),                          # a range's end
             ("It started at age three and a half.", "three and a half"),
-            ("She was approximately 19 when the voices began.", "19")],
+            ("She was approximately 19 when the voices began.", "19"),
+            ("My boyfriend is 18 and I am 19.", "18"),                              # kin, in digits
+            ("He first used when he was 17 or 18, he thinks.", "18")],             # an age's alternative
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st"),                       # typed without a space

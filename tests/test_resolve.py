@@ -21,6 +21,7 @@ from redact.resolve import (
     propagate,
     split_at_breaks,
     split_people,
+    take_age_alternatives,
     take_compass_points,
     trim_closing_punctuation,
     trim_person_edges,
@@ -104,6 +105,25 @@ def test_a_compass_point_before_a_place_is_part_of_it(text, place, grown):
 def test_a_compass_point_before_a_country_names_a_region(text, region):
     found = [text[s.start:s.end] for s in take_compass_points(text, [], COMPASS)]
     assert found == ([region] if region else [])
+
+
+@pytest.mark.parametrize("text, age, ages", [
+    ("when he was about 18 or 19 with voices", "18", ["18", "19"]),
+    ("when a child is 14, 15, 16, 17, so what", "14", ["14", "15", "16", "17"]),
+    ("we were twenty and twenty-five.", "twenty", ["twenty", "twenty-five"]),
+    ("She is 45, 3 kids and a dog.", "45", ["45"]),                  # a count of something else
+    ("He's 19 or 20 minutes late.", "19", ["19"]),
+    ("I'm 34 and 5 months along.", "34", ["34"]),
+    ("was 40 or so.", "40", ["40"]),
+    ("was 40 or 400.", "40", ["40"]),                                # not a person's age
+])
+def test_numbers_coordinated_with_an_age_are_ages(text, age, ages):
+    start = text.index(age)
+    words = WordSense(is_age_number=lambda w: w.isdigit() and int(w) <= 120 or w in ("twenty", "twenty-five"))
+    spans = take_age_alternatives(text, [Span(start, start + len(age), "AGE")], words.is_age_number)
+    assert [text[s.start:s.end] for s in spans] == ages
+    assert take_age_alternatives(text, [Span(start, start + len(age), "DATE")], words.is_age_number) == [
+        Span(start, start + len(age), "DATE")]
 
 
 EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,

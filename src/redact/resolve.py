@@ -41,6 +41,7 @@ class WordSense:
     is_country: Callable[[str], bool] = lambda word: False
     is_eponym_head: Callable[[str], bool] = lambda word: False
     is_eponym_condition: Callable[[str], bool] = lambda word: False
+    is_age_number: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -389,6 +390,28 @@ def take_compass_points(text: str, spans: Iterable[Span], words: WordSense) -> l
                   if words.is_compass_point(m.group(1).lower()) and words.is_country(m.group(2).lower())]
 
 
+# Numbers coordinated with an age are ages ("18 or 19", "14, 15, 16"), up to one that counts
+# something else ("45, 3 kids"): a number followed by punctuation, "old" or a function word.
+_AGE_ALTERNATIVE = re.compile(
+    r"(?:[ \t]?,[ \t]?(?:or[ \t]|and[ \t])?|[ \t](?:or|to|and)[ \t]|[ \t]?[-–][ \t]?)"
+    r"(\d{1,3}|[a-z]+(?:-[a-z]+)?)"
+    r"(?=[ \t]?[,.;:!?)\n]|[ \t]?$|[ \t-]years?-old"
+    r"|[ \t](?:or|and|to|with|when|at|in|but|so|because|until|then|now|i|he|she|we|they|years?[ \t]old|y/?o)\b)",
+    re.IGNORECASE)
+
+
+def take_age_alternatives(text: str, spans: Iterable[Span], is_number: Callable[[str], bool]) -> list[Span]:
+    """Every span, plus the ages coordinated with a kept age."""
+    spans = list(spans)
+    out = list(spans)
+    for span in spans:
+        end = span.end
+        while span.label == "AGE" and (m := _AGE_ALTERNATIVE.match(text, end)) and is_number(m.group(1)):
+            out.append(Span(m.start(1), m.end(1), "AGE", span.score, "redact:age-alternative"))
+            end = m.end(1)
+    return out
+
+
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
 _PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
 
@@ -588,7 +611,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = cut_glued_words(text, spans, words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
-    spans = merge(take_compass_points(text, extend_names(text, spans, words.can_extend), words), text)
+    spans = take_age_alternatives(text, extend_names(text, spans, words.can_extend), words.is_age_number)
+    spans = merge(take_compass_points(text, spans, words), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging, extending and propagating can bring a title, credential or office back beside a

@@ -13,6 +13,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+from spacy.lang.en.lex_attrs import like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.config import DetectionConfig, load_detection_config, models_dir
@@ -100,6 +101,16 @@ def is_country_alone(value: str, label: str, config: DetectionConfig) -> bool:
     return label != "PERSON" or value.strip(".'’") not in config.names.first_names
 
 
+def is_age_number(word: str) -> bool:
+    """A whole number a person's age can be: digits up to 120, or a number in words ("forty-five")."""
+    if word.isdigit():
+        return int(word) <= 120
+    parts = word.lower().split("-")
+    # Not an ordinal ("the third"), nor a count no one's age is.
+    return all(like_num(p) and p.isalpha() and not p.endswith(("st", "nd", "rd", "th"))
+               and p not in ("hundred", "thousand", "million", "billion") for p in parts)
+
+
 class Detector:
     """Finds identifier spans in texts: the library's detection entry point.
 
@@ -143,7 +154,8 @@ class Detector:
             is_given_name=self.names.is_first_name, is_known_name=self.names.is_known_name,
             is_compass_point=lex.compass_points.__contains__,
             is_country=self.config.places.countries.__contains__,
-            is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__)
+            is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__,
+            is_age_number=is_age_number)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
