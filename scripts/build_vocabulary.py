@@ -39,7 +39,9 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SOURCES = ("mtsamples.jsonl",)
 MIN_DOCUMENTS = 3
 # A word in the name gazetteers must be far more widespread to count: an eponym (Foley, Bovie,
-# Babinski) is in hundreds of reports, a person's name in a handful.
+# Babinski) is in hundreds of reports, a person's name in a handful. The name-list words that three
+# reports write in lower case ("burns", "odor", "sprain") go to a second list, common_noun_names.txt:
+# common nouns as well as names, which only a line in capitals (no case to tell) reads as nouns.
 MIN_DOCUMENTS_FOR_NAMES = 40
 
 
@@ -64,6 +66,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "gazetteer" / "domain_vocabulary.txt")
+    ap.add_argument("--nouns-out", type=Path, default=ROOT / "models" / "gazetteer" / "common_noun_names.txt")
     args = ap.parse_args()
     names = gazetteer_words()  # names and places (gazetteers, Faker): they need MIN_DOCUMENTS_FOR_NAMES
     held_out = test_documents()
@@ -74,6 +77,7 @@ def main() -> None:
     df: Counter = Counter()
     distinct: Counter = Counter()
     lower_case: set[str] = set()
+    lower_df: Counter = Counter()   # distinct reports using the word in lower case
     seen: set[str] = set()
     for doc in docs:
         key = _text_key(doc["text"])
@@ -84,12 +88,19 @@ def main() -> None:
         if key not in seen:
             seen.add(key)
             distinct.update({w.lower() for w in found})
-            lower_case.update(w for w in found if w.islower())
+            lower = {w for w in found if w.islower()}
+            lower_case.update(lower)
+            lower_df.update(lower)
     words = sorted(w for w, n in df.items()
                    if n >= (MIN_DOCUMENTS_FOR_NAMES if w in names else MIN_DOCUMENTS)
                    and (distinct[w] > 1 or w in lower_case))
     args.out.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(words)} words -> {args.out}")
+    # Names that reports also write in lower case: common nouns, read only where case cannot tell.
+    vocabulary = set(words)
+    nouns = sorted(w for w in names if lower_df[w] >= MIN_DOCUMENTS and w not in vocabulary)
+    args.nouns_out.write_text("\n".join(nouns) + "\n", encoding="utf-8")
+    print(f"{len(nouns)} words -> {args.nouns_out}")
 
 
 if __name__ == "__main__":

@@ -139,3 +139,20 @@ def test_clinical_words_in_capitals_are_readable_where_case_cannot_mark_a_name(r
     assert caps[("WEAKNESS", "PERSON")] == 1.0 and caps[("OKAFOR", "PERSON")] == 0.0
     cased = readable("Seen for Progressive Unsteadiness by Dr. Okafor today.")
     assert set(v for (value, label), v in cased.items() if "Unsteadiness" in value) == {0.0}
+
+
+def test_names_that_reports_write_in_lower_case_are_readable_in_capitals_unless_titled(redactor):
+    def readable(text: str) -> list[tuple[int, float]]:
+        text_, spans, rows = next(iter(redactor.detector.candidates([text])))
+        return sorted((s.start, row["readable"]) for s, row in zip(spans, rows)
+                      if s.label == "PERSON" and "urns" in text_[s.start:s.end].lower())
+
+    # "burns" is a census surname and a word clinical reports write in lower case.
+    assert "burns" in redactor.detector.resources.common_noun_names
+    text = "PT SUSTAINED BURNS TO BOTH HANDS.\nSEEN BY DR BURNS TODAY."
+    noun, clinician = text.index("BURNS"), text.rindex("BURNS")
+    caps = readable(text)
+    assert {v for start, v in caps if start == noun} <= {1.0}            # the first, a noun
+    assert {v for start, v in caps if start == clinician} == {0.0}       # the second, after a title
+    assert redactor.detector.detect_one("SEEN BY DR BURNS TODAY.")
+    assert {v for _, v in readable("Seen today by Alan Burns.")} == {0.0}   # case tells

@@ -138,6 +138,9 @@ class NameSettings(_Strict):
     last_names: frozenset[str]
     # Evidence only: words many unrelated clinical and counselling documents use.
     domain_vocabulary: frozenset[str] = frozenset()
+    # Names that many clinical reports also write in lower case ("burns", "odor"): read as common
+    # nouns only on a line in capitals, where case cannot tell.
+    common_noun_names: frozenset[str] = frozenset()
     # Evidence only: one-word drug names, generic and brand.
     drugs: frozenset[str] = frozenset()
     # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
@@ -310,7 +313,7 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names = dict(raw["names"])
         names["first_names"] = _read_words(base / names["first_names"])
         names["last_names"] = _read_words(base / names["last_names"])
-        for key in ("domain_vocabulary", "drugs"):
+        for key in ("domain_vocabulary", "common_noun_names", "drugs"):
             if key in names:
                 names[key] = _read_words(base / names[key])
         if "name_shape" in names:

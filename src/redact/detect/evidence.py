@@ -71,6 +71,7 @@ class Resources:
     place_words: frozenset[str]
     name_shape: dict[str, float]
     other_languages: tuple[str, ...] = ()
+    common_noun_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -80,7 +81,7 @@ class Resources:
                    config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
                    lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
-                   config.names.other_languages)
+                   config.names.other_languages, config.names.common_noun_names)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
@@ -218,6 +219,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     tokens = view.tokens(span.start, span.end)
     first = tokens[0] if tokens else None
     prev = view.doc[first.i - 1] if first is not None and first.i > 0 else None
+    titled = prev is not None and prev.lower_.rstrip(".") in res.title_or_kin
     last = tokens[-1] if tokens else None
     nxt = view.doc[last.i + 1] if last is not None and last.i + 1 < len(view.doc) else None
     first_ent = max(0, bisect_right(view.ent_starts, span.start) - 1)
@@ -284,7 +286,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "max_other_score": max((o.score for o in overlapping), default=0.0),
         "doc_count": math.log1p(count),
         "doc_cap_share": view.capitalised_counts.get(key, 0) / count if count else 0.0,
-        "prev_title_kin": float(prev is not None and prev.lower_.rstrip(".") in res.title_or_kin),
+        "prev_title_kin": float(titled),
         "prev_place_word": float(prev is not None and prev.lower_ in res.place_words),
         "prev_at_sign": float(prev is not None and prev.text == "@"),
         "next_colon": float(nxt is not None and nxt.text == ":"),
@@ -300,7 +302,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "prev_capitalised": float(prev is not None and prev.is_alpha and text[prev.idx].isupper()),
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
-        "readable": float(_readable(words, content, span.label, bool(line_upper), res)),
+        "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled, res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -319,18 +321,19 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     }
 
 
-def _readable(words: list[str], content: list[str], label: str, line_upper: bool, res: Resources) -> bool:
-    """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role; or a
-    person or place made of the clinical vocabulary on a line in capitals ("PARAPNEUMONIC",
-    "GLENOID LABRUM TEAR"), where case cannot mark a name, unless a word is also a given name (an
-    organisation's generic words, "Professional Association", are not)."""
+def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, res: Resources) -> bool:
+    """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role; or,
+    on a line in capitals and after no title, a person or place made of the clinical vocabulary
+    and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS"), where case cannot
+    mark a name, unless a word is also a given name (an organisation's generic words,
+    "Professional Association", are not)."""
     if not content:
         return False
     if " ".join(words) in res.roles or all(
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content):
         return True
-    return line_upper and label in _PERSON_OR_PLACE and all(
-        w in res.domain_vocabulary and w not in res.first_names for w in content)
+    return caps_untitled and label in _PERSON_OR_PLACE and all(
+        (w in res.domain_vocabulary or w in res.common_noun_names) and w not in res.first_names for w in content)
 
 
 def _modifies_noun(last, tokens) -> bool:
