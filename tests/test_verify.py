@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redact.recognizers.names import _line_is_caseless
+from redact.recognizers.names import SPEAKER, _line_is_caseless
 from redact.spans import Span
 from redact.verify import MASK_CHAR, _words_apart, mask_placeholders, residuals
 
@@ -102,6 +102,16 @@ def test_mask_keeps_offsets_and_drops_own_placeholders():
 ])
 def test_a_masked_name_does_not_make_its_line_caseless(line, caseless):
     assert _line_is_caseless(line) is caseless
+
+
+@pytest.mark.parametrize("line", [
+    "[PERSON_1]: yeah ok", "[00:01:02] [PERSON_12]: yeah", "[[DATE_3] 9:14pm] [USERNAME_4]: ok"])
+def test_a_masked_speaker_label_is_still_a_speaker(line):
+    # Evidence counts a speaker's turns and reads a turn's case without its label: a blanked
+    # name must leave the turn a turn, or verify scores the same words differently from the run.
+    masked, regions = mask_placeholders(line)
+    label = SPEAKER.match(masked).group("label")
+    assert set(label) == {MASK_CHAR} and len(label) == regions[-1][1] - regions[-1][0]
 
 
 def test_the_runs_own_neutral_picture_names_are_masked():

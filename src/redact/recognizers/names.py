@@ -16,13 +16,14 @@ from wordfreq import zipf_frequency
 from redact.config import DetectionConfig
 from redact.recase import source_text
 
-# "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:"
+# "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:", and a blank
+# ("____:") where a name was removed, which still heads a turn.
 # A line prefix of timestamps and dates: "[00:03:12]", "2/27 7:03pm", "mon 10:41a", "18:06 -".
 STAMP = (r"(?:[\[(][^\]\)\n]{1,32}[\])]|[\d/:.,-]*\d[\d/:.,-]*(?:\s?[ap]\.?m?\.?(?![A-Za-z]))?|"
          r"(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun))")
 SPEAKER = re.compile(
     r"^[ \t>*-]*(?:" + STAMP + r"[ \t]*(?:-[ \t]*)?){0,3}"
-    r"(?P<label>[^\W\d_][\w.'’ -]{0,38}?)"
+    r"(?P<label>[^\W\d_][\w.'’ -]{0,38}?|_{3,40})"
     r"(?:[ \t]*\((?P<inner>[^)\n]{1,40})\))?[ \t]*:(?!\d)",
     re.MULTILINE)
 LIST_LINE = re.compile(r"^[ \t>*-]*(?P<header>[A-Za-z][A-Za-z -]{1,24}?)[ \t]*(?:\([^)\n]*\))?[ \t]*:"
