@@ -23,6 +23,7 @@ from redact.resolve import (
     split_people,
     take_age_alternatives,
     take_compass_points,
+    take_name_affixes,
     trim_closing_punctuation,
     trim_person_edges,
 )
@@ -93,6 +94,28 @@ def test_a_compass_point_before_a_place_is_part_of_it(text, place, grown):
     spans = take_compass_points(text, [Span(start, start + len(place), "LOCATION")], COMPASS)
     assert [text[s.start:s.end] for s in spans] == [grown]
     assert take_compass_points(text, [Span(start, start + len(place), "PERSON")], COMPASS)[0].start == start
+
+
+AFFIXES = WordSense(is_name_type_word={"station", "central", "inc", "rd", "drive"}.__contains__,
+                    is_name_lead_word={"lake", "mount"}.__contains__)
+
+
+@pytest.mark.parametrize("text, name, label, grown", [
+    ("meet at ashgrove central later", "ashgrove", "ORGANIZATION", "ashgrove central"),
+    ("the opinions of Harbor Panel, Inc. as stated", "Harbor Panel", "ORGANIZATION", "Harbor Panel, Inc."),
+    ("a boat ride on lake Winmere today", "Winmere", "PERSON", "lake Winmere"),
+    ("take the train to Ashgrove Station then walk", "Ashgrove", "PERSON", "Ashgrove Station"),
+    ("the first song by The Lanterns was", "Lanterns", "ORGANIZATION", "The Lanterns"),
+    # A person before an everyday word is not a place; "The" opening a sentence leads nothing.
+    ("ask Dee drive home", "Dee", "PERSON", "Dee"),
+    ("We came home. The Lanterns played", "Lanterns", "ORGANIZATION", "Lanterns"),
+    ("seen by The Lanterns", "Lanterns", "PERSON", "Lanterns"),
+    ("the Ashgrove rd crossing", "Ashgrove", "DATE", "Ashgrove"),
+])
+def test_a_word_that_says_what_a_place_is_goes_with_it(text, name, label, grown):
+    start = text.index(name)
+    spans = take_name_affixes(text, [Span(start, start + len(name), label)], AFFIXES)
+    assert [text[s.start:s.end] for s in spans] == [grown]
 
 
 @pytest.mark.parametrize("text, region", [

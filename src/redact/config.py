@@ -112,12 +112,14 @@ class Lexicon(_Strict):
     compass_points: frozenset[str] = frozenset()
     eponym_heads: frozenset[str] = frozenset()
     eponym_conditions: frozenset[str] = frozenset()
+    name_type_words: frozenset[str] = frozenset()
+    name_lead_words: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
-                     "compass_points", "eponym_heads", "eponym_conditions",
-                     *CUE_WORD_LISTS,
+                     "compass_points", "eponym_heads", "eponym_conditions", "name_type_words",
+                     "name_lead_words", *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

@@ -42,6 +42,8 @@ class WordSense:
     is_eponym_head: Callable[[str], bool] = lambda word: False
     is_eponym_condition: Callable[[str], bool] = lambda word: False
     is_age_number: Callable[[str], bool] = lambda word: False
+    is_name_type_word: Callable[[str], bool] = lambda word: False
+    is_name_lead_word: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -390,6 +392,35 @@ def take_compass_points(text: str, spans: Iterable[Span], words: WordSense) -> l
                   if words.is_compass_point(m.group(1).lower()) and words.is_country(m.group(2).lower())]
 
 
+_TYPE_WORD_AFTER = re.compile(r",?[ \t]([^\W\d_]+)(\.?)")
+_PLACE_OR_ORG = ("LOCATION", "ORGANIZATION")
+# Mid-sentence: after a word, comma or link, not after a sentence's end or at a line's start.
+_THE_MID_SENTENCE = re.compile(r"(?<=[\w,;:)\"”'’][ \t])The[ \t]$")
+
+
+def take_name_affixes(text: str, spans: Iterable[Span], words: WordSense) -> list[Span]:
+    """A place or organisation grows over the word that says what it is ("<town> station", "<firm>,
+    Inc.", "lake <name>") and over a capitalised "The" mid-sentence ("by The <band>"): half a
+    name left beside a placeholder still tells it."""
+    out = []
+    for span in spans:
+        start, end = span.start, span.end
+        if span.label in NAME_LABELS:
+            # The label may be wrong ("<name> station" read as a person): the words still go with it.
+            # A person's name before a word of everyday case is not a place's ("<name> drive home").
+            after = _TYPE_WORD_AFTER.match(text, end)
+            if after and words.is_name_type_word(after.group(1).lower()) and (
+                    after.group(1)[0].isupper() or (span.label != "PERSON" and not after.group().startswith(","))):
+                end = after.end()
+            before = _WORD_BEFORE.search(text[max(0, start - 24):start])
+            if before and words.is_name_lead_word(before.group(1).lower()):
+                start -= len(before.group(0))
+            elif span.label in _PLACE_OR_ORG and _THE_MID_SENTENCE.search(text, max(0, start - 6), start):
+                start -= 4
+        out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
 # Numbers coordinated with an age are ages ("18 or 19", "14, 15, 16"), up to one that counts
 # something else ("45, 3 kids"): a number followed by punctuation, "old" or a function word.
 _AGE_ALTERNATIVE = re.compile(
@@ -612,7 +643,7 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = take_age_alternatives(text, extend_names(text, spans, words.can_extend), words.is_age_number)
-    spans = merge(take_compass_points(text, spans, words), text)
+    spans = merge(take_name_affixes(text, take_compass_points(text, spans, words), words), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging, extending and propagating can bring a title, credential or office back beside a
