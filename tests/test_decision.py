@@ -4,6 +4,7 @@ evidence says about role labels and fillers, and the over-redaction measure."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -84,6 +85,21 @@ def test_evidence_reads_hashtags_placeholders_and_the_line_language(evidence_of)
     english = evidence_of("Please ask Marisol about the meeting next week.")["Marisol"]
     other = evidence_of("Marisol ko sukhi kare jevan shubhakamnao.")["Marisol"]
     assert english["line_known_share"] > 0.7 > 0.3 > other["line_known_share"]
+
+
+@pytest.mark.parametrize("line", [
+    "ok so i told Maria the rides with Dee are at Rosewood tomorrow",
+    "Spoke with Maria and Dee at Rosewood about the lease",
+    "PT SEEN BY MARIA AND DEE AT ROSEWOOD, RESTING",
+])
+def test_a_line_reads_the_same_once_its_names_are_blanks(evidence_of, line):
+    # A blank ("____", what verify's masks and hand redaction leave) counts as the capitalised
+    # word it replaced (one word for one name), so a word left in an export is judged on the
+    # same line as in the run.
+    masked = re.sub(r"Maria|MARIA|Rosewood|ROSEWOOD", lambda m: "_" * len(m.group()), line)
+    dee = "DEE" if "DEE" in line else "Dee"
+    keys = ("line_upper", "line_lower", "doc_caseless_share", "line_title_share")
+    assert {k: evidence_of(masked)[dee][k] for k in keys} == {k: evidence_of(line)[dee][k] for k in keys}
 
 
 def test_evidence_describes_the_whole_word_and_a_name_that_modifies_a_noun(evidence_of):

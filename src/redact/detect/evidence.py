@@ -19,7 +19,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from redact.config import DetectionConfig
 from redact.recase import source_text
-from redact.recognizers.names import INITIALS_DOTTED, SPEAKER, _line_cases, _zipf
+from redact.recognizers.names import _BLANK, INITIALS_DOTTED, SPEAKER, _line_cases, _zipf
 from redact.spans import Span
 
 # The features, in the order the model reads them. Categorical ones are encoded with the
@@ -145,24 +145,32 @@ class DocView:
     def line_words(self, line_no: int, start: int, end: int) -> tuple[float, float, int, int]:
         """Of the line's words of two letters or more, computed once per line: the shares
         capitalised and everyday English (wordfreq Zipf >= 3), how many there are, and how many
-        are everyday words of another language (Resources.is_foreign)."""
+        are everyday words of another language (Resources.is_foreign). A blank ("____", a removed
+        word, usually a name) counts as a capitalised word, so that a line reads the same before
+        and after its names were taken out (verify reads exports so)."""
         cached = self._word_shares.get(line_no)
         if cached is None:
-            words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
-            n = max(1, len(words))
-            cached = (sum(1 for w in words if w[0].isupper()) / n, sum(1 for w in words if _zipf(w.lower()) >= 3.0) / n,
-                      len(words), sum(1 for w in words if self.resources.is_foreign(w.lower())))
+            line = self.text[start:end]
+            words = [w for w in WORD.findall(line) if len(w) > 1]
+            blanks = len(_BLANK.findall(line))
+            n = max(1, len(words) + blanks)
+            cached = ((sum(1 for w in words if w[0].isupper()) + blanks) / n,
+                      sum(1 for w in words if _zipf(w.lower()) >= 3.0) / n,
+                      len(words) + blanks, sum(1 for w in words if self.resources.is_foreign(w.lower())))
             self._word_shares[line_no] = cached
         return cached
 
     def line_case(self, line_no: int, start: int, end: int) -> tuple[float, float]:
-        """(mostly upper, all lower) for one line, computed once per line: long lines are common."""
+        """(mostly upper, all lower) for one line, computed once per line: long lines are common.
+        A blank counts as one capital letter, as in the caseless test of recognizers.names."""
         cached = self._line_case.get(line_no)
         if cached is None:
-            letters = [c for c in self.text[start:end] if c.isalpha()]
-            upper = sum(c.isupper() for c in letters)
-            cached = (float(bool(letters) and upper >= 0.9 * len(letters)),
-                      float(bool(letters) and all(c.islower() for c in letters)))
+            line = self.text[start:end]
+            blanks = len(_BLANK.findall(line))
+            letters = sum(c.isalpha() for c in line) + blanks
+            upper = sum(c.isupper() for c in line) + blanks
+            lower = not blanks and all(c.islower() for c in line if c.isalpha())
+            cached = (float(bool(letters) and upper >= 0.9 * letters), float(bool(letters) and lower))
             self._line_case[line_no] = cached
         return cached
 
