@@ -230,6 +230,14 @@ def test_titles_greetings_and_credentials_stay_outside_a_name():
     assert [text[s.start:s.end] for s in kept] == ["Rosa", "Amal Haddad", "Lena Ortiz", "Dana Am", "Mary Will"]
 
 
+def test_a_place_or_organisation_made_only_of_forms_of_address_goes():
+    text = "Officer Ayala; Dr Clinic; Dr"
+    spans = [Span(0, 7, "ORGANIZATION"), Span(15, 24, "ORGANIZATION"), Span(26, 28, "LOCATION")]
+    kept = trim_person_edges(text, spans, lambda w: w.lower() in {"officer", "dr"})
+    # Only the whole span is judged: an organisation keeps a title inside its name.
+    assert [text[s.start:s.end] for s in kept] == ["Dr Clinic"]
+
+
 def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():
     text = "the group helped"
     listed = Span(4, 9, "PERSON", 1.0, "roster")

@@ -156,13 +156,18 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
     """A title, greeting or role word before a name and a credential after it ("Dr", "Hi",
     "LCSW", "AM") stay readable: the annotation guide leaves them out of the name. A person span
     made only of such words ("Madam Chair") or of one before a lone letter is a form of address,
-    not a name, and goes. What a rule or the program's roster found is kept as found."""
+    not a name, and goes; so does a place or organisation made only of them ("Officer" before a
+    name the detector read as a firm). What a rule or the program's roster found is kept as found."""
     out = []
     for span in spans:
-        if span.label != "PERSON" or is_rule(span):
+        if span.label not in NAME_LABELS or is_rule(span):
             out.append(span)
             continue
         words = list(_EDGE_WORD.finditer(text, span.start, span.end))
+        if span.label != "PERSON":
+            if not words or not all(is_form_of_address(w.group()) for w in words):
+                out.append(span)
+            continue
         first, last = 0, len(words)
         while first < last and is_form_of_address(words[first].group()):
             first += 1
