@@ -69,6 +69,16 @@ def test_propagate_finds_later_mentions_and_parts():
     assert "hope" not in found
 
 
+def test_propagate_finds_an_organisation_named_again_by_its_rare_first_word():
+    text = "Went to Bridgeway House and Peer Services. Bridgeway's weekend; Peer support; bridgeway."
+    orgs = [Span(8, 23, "ORGANIZATION"), Span(28, 41, "ORGANIZATION")]
+    spans = propagate(text, orgs, is_name_part=lambda w: True, is_everyday_word=lambda w: False,
+                      is_common_word=lambda w: w in {"peer", "house", "services"})
+    found = {(s.start, text[s.start:s.end]) for s in spans}
+    assert (text.index("Bridgeway's"), "Bridgeway") in found  # in its name's case only
+    assert not {v for _, v in found} & {"bridgeway", "Peer", "House"}
+
+
 def test_propagate_leaves_a_contraction_alone():
     text = "Don called. I don't know; Don's car; DON'T"
     spans = propagate(text, [Span(0, 3, "PERSON")], is_name_part=lambda w: True, is_everyday_word=lambda w: False)

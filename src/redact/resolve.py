@@ -338,14 +338,18 @@ def merge(spans: Iterable[Span], text: str) -> list[Span]:
 
 
 def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
-              is_everyday_word: Callable[[str], bool], min_score: float = 0.0) -> list[Span]:
+              is_everyday_word: Callable[[str], bool], min_score: float = 0.0,
+              is_common_word: Callable[[str], bool] = lambda word: True) -> list[Span]:
     """Add every other mention of values already detected in the document with a score of at
     least `min_score` (a doubtful span is not copied everywhere).
 
-    Person names contribute each name word too ("Maria Lopez" -> later "maria", "Lopez").
+    Person names contribute each name word too ("Maria Lopez" -> later "maria", "Lopez"), an
+    organisation its first word when that is rare in English ("Cornerstone of Recovery" ->
+    "Cornerstone's").
     Words that are also everyday words (Hope, Will) are only matched in the same case.
     """
     terms: dict[str, str] = {}
+    same_case: set[str] = set()
     for span in spans:
         if span.label not in PROPAGATED or span.score < min_score:
             continue
@@ -353,17 +357,23 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
         if len(value) < 2:
             continue
         terms.setdefault(value, span.label)
+        words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[^\W\d_][\w'’-]*", value)]
         if span.label == "PERSON":
-            for word in re.findall(r"[^\W\d_][\w'’-]*", value):
-                word = re.sub(r"['’]s$", "", word)
+            for word in words:
                 if len(word) >= 2 and is_name_part(word):
                     terms.setdefault(word, "PERSON")
+        # An organisation is named again by its first word when that word is rare in English,
+        # written as in its name ("wellness" is not the "Wellness" of a centre).
+        elif span.label == "ORGANIZATION" and len(words) > 1 and len(words[0]) > 2 and words[0][0].isupper() \
+                and not is_common_word(words[0].lower()):
+            terms.setdefault(words[0], span.label)
+            same_case.add(words[0])
     if not terms:
         return spans
     found = list(spans)
     # One alternation per case mode, longest first so a full name wins over its parts.
-    exact = sorted((t for t in terms if is_everyday_word(t)), key=len, reverse=True)
-    folded = sorted((t for t in terms if not is_everyday_word(t)), key=len, reverse=True)
+    exact = sorted((t for t in terms if t in same_case or is_everyday_word(t)), key=len, reverse=True)
+    folded = sorted((t for t in terms if t not in same_case and not is_everyday_word(t)), key=len, reverse=True)
     for group, flags in ((exact, 0), (folded, re.IGNORECASE)):
         if not group:
             continue
@@ -649,7 +659,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = take_age_alternatives(text, extend_names(text, spans, words.can_extend), words.is_age_number)
     spans = merge(take_name_affixes(text, take_compass_points(text, spans, words), words), text)
-    spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score)
+    spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score,
+                      words.is_common_word)
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging, extending and propagating can bring a title, credential or office back beside a
     # name, or copy a name onto an eponym.

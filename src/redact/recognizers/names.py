@@ -297,8 +297,9 @@ class NameCueRecognizer(LocalRecognizer):
         return found
 
     def _place_value(self, value: str, start: int) -> list[tuple[int, int, float]]:
-        """A named place in a place field; kinds of places ("phone", "the shelter") stay."""
-        value = re.split(r"\s[-–—(]|\(|,\s(?=[A-Z]{2}\b)|\s@\s", value)[0].strip()
+        """A named place in a place field; kinds of places ("phone", "the shelter") stay. A blank
+        ends the value: what it replaced was the name, and the words after it are not one."""
+        value = re.split(r"\s[-–—(]|\(|,\s(?=[A-Z]{2}\b)|\s@\s|_{3,}", value)[0].strip()
         words = re.findall(r"[\w'’.&-]+", value.lower())
         if not words or len(words) > 7 or any(c.isdigit() for c in value):
             return []
