@@ -25,6 +25,7 @@ from redact.resolve import (
     take_compass_points,
     take_name_affixes,
     trim_closing_punctuation,
+    trim_lower_case_edges,
     trim_person_edges,
 )
 from redact.spans import Span
@@ -246,6 +247,26 @@ def test_a_place_or_organisation_made_only_of_forms_of_address_goes():
     kept = trim_person_edges(text, spans, lambda w: w.lower() in {"officer", "dr"})
     # Only the whole span is judged: an organisation keeps a title inside its name.
     assert [text[s.start:s.end] for s in kept] == ["Dr Clinic"]
+
+
+LOWER_EDGES = WordSense(is_common_word={"budget", "government", "lucky", "light", "clinic", "will", "de"}.__contains__,
+                        is_known_name={"will"}.__contains__, is_facility_word={"clinic"}.__contains__,
+                        is_name_particle={"de"}.__contains__)
+
+
+@pytest.mark.parametrize("text, found, label, kept", [
+    ("the RCMP budget rose", "RCMP budget", "ORGANIZATION", "RCMP"),
+    ("the Quebec government", "Quebec government", "LOCATION", "Quebec"),
+    ("so lucky Brantley won", "lucky Brantley", "PERSON", "Brantley"),
+    ("the Rosewood clinic", "Rosewood clinic", "ORGANIZATION", "Rosewood clinic"),  # says what it is
+    ("ask Mary will", "Mary will", "PERSON", "Mary will"),                          # a name list knows it
+    ("met de Wit", "de Wit", "PERSON", "de Wit"),                                   # a particle
+    ("at harbor light", "harbor light", "ORGANIZATION", "harbor light"),            # no capital: a chat
+])
+def test_everyday_lower_case_words_at_the_edges_of_a_name_go(text, found, label, kept):
+    start = text.index(found)
+    spans = trim_lower_case_edges(text, [Span(start, start + len(found), label)], LOWER_EDGES)
+    assert [text[s.start:s.end] for s in spans] == [kept]
 
 
 def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():

@@ -44,6 +44,8 @@ class WordSense:
     is_age_number: Callable[[str], bool] = lambda word: False
     is_name_type_word: Callable[[str], bool] = lambda word: False
     is_name_lead_word: Callable[[str], bool] = lambda word: False
+    is_facility_word: Callable[[str], bool] = lambda word: False
+    is_name_particle: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -180,6 +182,36 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
             continue
         start = words[first].start() if first else span.start
         end = words[last - 1].end() if last < len(words) else span.end
+        out.append(Span(start, end, span.label, span.score, span.source))
+    return out
+
+
+def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
+                          is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """Everyday words in lower case at either end of a name with capitals ("the RCMP budget",
+    "lucky <name>") are the sentence around it, not the name: a name written with capitals
+    writes its own words so. A word that says what a place is ("<name> clinic"), a particle ("de")
+    or a word a name list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
+    out = []
+    for span in spans:
+        parts = list(_EDGE_WORD.finditer(text, span.start, span.end))
+        if span.label not in NAME_LABELS or is_rule(span) or not any(w.group()[0].isupper() for w in parts):
+            out.append(span)
+            continue
+
+        def everyday(word: str) -> bool:
+            return word.islower() and words.is_common_word(word) and not words.is_known_name(word) \
+                and not words.is_name_type_word(word) and not words.is_facility_word(word) \
+                and not words.is_name_particle(word)
+        first, last = 0, len(parts)
+        while first < last and everyday(parts[first].group()):
+            first += 1
+        while last > first and everyday(parts[last - 1].group()):
+            last -= 1
+        if first == last:
+            continue
+        start = parts[first].start() if first else span.start
+        end = parts[last - 1].end() if last < len(parts) else span.end
         out.append(Span(start, end, span.label, span.score, span.source))
     return out
 
@@ -654,7 +686,7 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
-    spans = cut_glued_words(text, spans, words, is_rule)
+    spans = trim_lower_case_edges(text, cut_glued_words(text, spans, words, is_rule), words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
     spans = take_age_alternatives(text, extend_names(text, spans, words.can_extend), words.is_age_number)

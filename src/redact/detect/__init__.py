@@ -156,7 +156,8 @@ class Detector:
             is_country=self.config.places.countries.__contains__,
             is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__,
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
-            is_name_lead_word=lex.name_lead_words.__contains__)
+            is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
+            is_name_particle=lex.name_particles.__contains__)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
