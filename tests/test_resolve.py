@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from redact.io.paths import deidentify_path
@@ -230,6 +232,15 @@ def test_two_people_joined_by_a_conjunction_are_two_spans():
     people = split_people(text, [Span(0, 16, "PERSON", 0.9, "ner"), Span(25, 33, "PERSON", 0.9, "ner"),
                                  Span(40, 58, "ORGANIZATION", 0.9, "ner")])
     assert [text[s.start:s.end] for s in people] == ["Gloria", "Frank", "Ana", "Li", "Oak and Elm Clinic"]
+
+
+def test_two_places_or_two_organisations_joined_by_and_the_are_two_spans():
+    text = "Paris and Milan; Harbor Trust and the Elm Street Clinic; Oak and Elm Clinic"
+    found = [text[m.start():m.end()] for m in re.finditer(r"[^;]+", text)]
+    spans = [Span(text.index(v), text.index(v) + len(v), label)
+             for v, label in zip([f.strip() for f in found], ["LOCATION", "ORGANIZATION", "ORGANIZATION"])]
+    pieces = [text[s.start:s.end] for s in split_people(text, spans)]
+    assert pieces == ["Paris", "Milan", "Harbor Trust", "Elm Street Clinic", "Oak and Elm Clinic"]
 
 
 def test_titles_greetings_and_credentials_stay_outside_a_name():

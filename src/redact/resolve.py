@@ -131,18 +131,24 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
 
 
 _CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
+# Between two places any "and" parts them ("Paris and Milan"); an organisation's name may hold
+# one ("Children, Young People and Education"), but not "and the" before a second name.
+_PLACES_CONJUNCTION = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+_ORGS_CONJUNCTION = re.compile(r"\s+and\s+the\s+(?=[A-Z])")
 
 
 def split_people(text: str, spans: Iterable[Span]) -> list[Span]:
     """"Gloria and Frank" is two people: each gets its own replacement (and its own tag number),
-    and the conjunction stays readable."""
+    and the conjunction stays readable; so are two places and two organisations joined by "and
+    the"."""
+    conjunctions = {"PERSON": _CONJUNCTION, "LOCATION": _PLACES_CONJUNCTION, "ORGANIZATION": _ORGS_CONJUNCTION}
     out = []
     for span in spans:
-        if span.label != "PERSON":
+        if span.label not in conjunctions:
             out.append(span)
             continue
         pos = span.start
-        for gap in [*_CONJUNCTION.finditer(text, span.start, span.end), None]:
+        for gap in [*conjunctions[span.label].finditer(text, span.start, span.end), None]:
             end = gap.start() if gap else span.end
             if end > pos:
                 out.append(Span(pos, end, span.label, span.score, span.source))
