@@ -96,6 +96,20 @@ def test_extend_names_takes_a_rare_neighbour_only():
     assert extend_names(text, spans, can_extend=lambda w: False) == spans
 
 
+@pytest.mark.parametrize("text, found, grown", [
+    ("Nia Hardwick AM: Do universities seek advice?", "Nia", "Nia Hardwick"),
+    ("[00:01:02] Nia Hardwick: hi", "Nia", "Nia Hardwick"),
+    ("CHIEF COMPLAINT: Cough.", "CHIEF", "CHIEF"),              # a heading: no given name first
+    ("Nia Hardwick is here: yes", "Nia", "Nia"),                # lower case first: no label
+    ("so Nia Hardwick AM: hi", "Nia", "Nia"),                   # not at its line's start
+])
+def test_a_given_name_opening_a_speakers_label_takes_the_label(text, found, grown):
+    start = text.index(found)
+    spans = extend_names(text, [Span(start, start + len(found), "PERSON")], can_extend=lambda w: False,
+                         is_given_name=lambda w: w.lower() == "nia")
+    assert [text[s.start:s.end] for s in spans] == [grown]
+
+
 @pytest.mark.parametrize("text, place, grown", [
     ("colleges in south-east Leeds merged", "Leeds", "south-east Leeds"),
     ("She moved to North Dakota.", "Dakota", "North Dakota"),

@@ -498,17 +498,31 @@ def take_age_alternatives(text: str, spans: Iterable[Span], is_number: Callable[
 
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
 _PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
+# The rest of a named speaker's label: capitalised words, then at most a credential ("AM", "MP"),
+# then the colon that ends it.
+_LABEL_REST = re.compile(r"((?:[ \t][A-Z][\w'’-]+)+?)(?:[ \t][A-Z]{2,4})?[ \t]*:(?!\d)")
+# What may stand before a speaker's label on its line: a timestamp, a bullet.
+_LABEL_LEAD = re.compile(r"[ \t>*-]*(?:[\[(][^\]\)\n]{1,32}[\])][ \t]*)?")
 
 
-def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]) -> list[Span]:
+def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool],
+                 is_given_name: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Grow each person span over one capitalised neighbour on each side that can be part of a
-    name ("Anjali" + "Raman", "Faith" + "Mbeki"): half a name is still an identifier."""
+    name ("Anjali" + "Raman", "Faith" + "Mbeki"): half a name is still an identifier. A name that
+    opens a speaker's label takes the label's other capitalised words, everyday or not ("<given
+    name> Hardwick AM:") when it starts with a given name: a label names one speaker (a heading,
+    "CHIEF COMPLAINT:", starts with none)."""
     out = []
     for span in spans:
         start, end = span.start, span.end
         if span.label == "PERSON":
+            line_start = text.rfind("\n", 0, start) + 1
+            label = _LABEL_REST.match(text, end) if _LABEL_LEAD.fullmatch(text, line_start, start) \
+                and is_given_name(text[start:end].split()[0]) else None
             after = _NEXT_WORD.match(text, end)
-            if after and can_extend(after.group(1)):
+            if label:
+                end = label.end(1)
+            elif after and can_extend(after.group(1)):
                 end = after.end(1)
             before = _PREV_WORD.search(text, max(0, start - 40), start)
             if before and can_extend(before.group(1)):
@@ -695,7 +709,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = trim_lower_case_edges(text, cut_glued_words(text, spans, words, is_rule), words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)
-    spans = take_age_alternatives(text, extend_names(text, spans, words.can_extend), words.is_age_number)
+    spans = extend_names(text, spans, words.can_extend, words.is_given_name)
+    spans = take_age_alternatives(text, spans, words.is_age_number)
     spans = merge(take_name_affixes(text, take_compass_points(text, spans, words), words), text)
     spans = propagate(text, spans, words.is_name_part, words.matched_in_same_case, propagate_min_score,
                       words.is_common_word)
