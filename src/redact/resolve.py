@@ -194,21 +194,22 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
 
 def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
                           is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
-    """Everyday words in lower case at either end of a name with capitals ("the RCMP budget",
-    "lucky <name>") are the sentence around it, not the name: a name written with capitals
-    writes its own words so. A word that says what a place is ("<name> clinic"), a particle ("de")
-    or a word a name list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
+    """Everyday words in lower case at either end of a name with capitals ("the <acronym>
+    budget", "so lucky <name>") are the sentence around it, not the name: a name written with
+    capitals writes its own words so. A word that says what a place is ("<name> clinic"), a
+    particle ("de") or a word a name list knows stays; so does a span with no capital (a lower-case
+    chat names in lower case)."""
+    def everyday(word: str) -> bool:
+        return word.islower() and words.is_common_word(word) and not words.is_known_name(word) \
+            and not words.is_name_type_word(word) and not words.is_facility_word(word) \
+            and not words.is_name_particle(word)
+
     out = []
     for span in spans:
         parts = list(_EDGE_WORD.finditer(text, span.start, span.end))
         if span.label not in NAME_LABELS or is_rule(span) or not any(w.group()[0].isupper() for w in parts):
             out.append(span)
             continue
-
-        def everyday(word: str) -> bool:
-            return word.islower() and words.is_common_word(word) and not words.is_known_name(word) \
-                and not words.is_name_type_word(word) and not words.is_facility_word(word) \
-                and not words.is_name_particle(word)
         first, last = 0, len(parts)
         while first < last and everyday(parts[first].group()):
             first += 1
@@ -518,7 +519,7 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
         if span.label == "PERSON":
             line_start = text.rfind("\n", 0, start) + 1
             label = _LABEL_REST.match(text, end) if _LABEL_LEAD.fullmatch(text, line_start, start) \
-                and is_given_name(text[start:end].split()[0]) else None
+                and is_given_name(text[start:end].split(maxsplit=1)[0]) else None
             after = _NEXT_WORD.match(text, end)
             if label:
                 end = label.end(1)
