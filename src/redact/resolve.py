@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from redact.recognizers.names import SPEAKER
 from redact.spans import Span
 
 # Labels whose values, once seen, are looked for again everywhere in the document.
@@ -499,11 +500,8 @@ def take_age_alternatives(text: str, spans: Iterable[Span], is_number: Callable[
 
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
 _PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
-# The rest of a named speaker's label: capitalised words, then at most a credential ("AM", "MP"),
-# then the colon that ends it.
-_LABEL_REST = re.compile(r"((?:[ \t][A-Z][\w'’-]+)+?)(?:[ \t][A-Z]{2,4})?[ \t]*:(?!\d)")
-# What may stand before a speaker's label on its line: a timestamp, a bullet.
-_LABEL_LEAD = re.compile(r"[ \t>*-]*(?:[\[(][^\]\)\n]{1,32}[\])][ \t]*)?")
+# The rest of a named speaker's label: capitalised words, then at most a credential ("AM", "MP").
+_LABEL_REST = re.compile(r"((?:[ \t][A-Z][\w'’-]+)+?)(?:[ \t][A-Z]{2,4})?")
 
 
 def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool],
@@ -517,8 +515,9 @@ def extend_names(text: str, spans: list[Span], can_extend: Callable[[str], bool]
     for span in spans:
         start, end = span.start, span.end
         if span.label == "PERSON":
-            line_start = text.rfind("\n", 0, start) + 1
-            label = _LABEL_REST.match(text, end) if _LABEL_LEAD.fullmatch(text, line_start, start) \
+            speaker = SPEAKER.match(text, text.rfind("\n", 0, start) + 1)
+            label = _LABEL_REST.fullmatch(text, end, speaker.end("label")) \
+                if speaker and speaker.start("label") == start and end < speaker.end("label") \
                 and is_given_name(text[start:end].split(maxsplit=1)[0]) else None
             after = _NEXT_WORD.match(text, end)
             if label:
