@@ -54,8 +54,15 @@ FOUND = {
     "postcode": [("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT")],
     "postcode-digits": [("Ship it to Keizersgracht 12, 1015 CS Amsterdam.", "1015 CS")],
     "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12"),
-                            ("Die Praxis ist in der Lindenstraße 3-5 im Hof.", "Lindenstraße 3-5")],  # a range
-    "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B")],
+                            ("Die Praxis ist in der Lindenstraße 3-5 im Hof.", "Lindenstraße 3-5"),  # a range
+                            ("Ze woont nu op de Tulpsingel 14, vlakbij het station.", "Tulpsingel 14"),
+                            ("Hon bor på Björkvägen 7 i Umeå.", "Björkvägen 7"),
+                            ("Abita in Contrada Fiorita, 21 da anni.", "Contrada Fiorita, 21"),
+                            ("A clínica fica na Quadra das Palmeiras, 393 agora.", "Quadra das Palmeiras, 393"),
+                            ("Mieszka przy ul. Kwiatowej 7/2 w Krakowie.", "ul. Kwiatowej 7/2"),
+                            ("Our office: 21/4, Gandhi Marg, near the temple.", "21/4, Gandhi Marg")],
+    "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B"),
+                       ("Send it to 12 Banksia Parade, Manly.", "12 Banksia Parade")],
     "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88"),
                ("RT quietriver_88 : see you at group", "quietriver_88")],      # a retweet's handle without "@"
     "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
@@ -84,6 +91,9 @@ READABLE = {
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
                   ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU")],       # report headings
     # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
+    # a street type of another language is no street in a citation or a note in capitals
+    "street-address-intl": [("Moore et al. Psychiatry Res 2019 found the same.", "Res 2019"),
+                            ("A 14 FR FOLEY WAS LEFT IN PLACE WITH 2 SILK TIES.", "PLACE WITH 2")],
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
