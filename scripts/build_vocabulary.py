@@ -18,8 +18,17 @@ under two or three specialties, so a word that only one distinct report uses, al
 (a town or a clinician named in a report filed three times), is left out: a proper noun of one
 report, not vocabulary. Brands and eponyms of one report go with it; measured out of sample on the
 real dev text, that cost nothing.
+The reports of one collection use only part of clinical English: a condition, an anatomical part
+or an injury that fewer than three of them name ("erythematosus", "tarsus", "sprain") is added from
+the ICD-10-CM tabular list (its descriptions and notes; public domain, CDC), read from the copy the
+`simple_icd_10_cm` package (MIT) ships, needed only to rebuild the list. Only words general English
+rarely uses are taken from it (common words, "centre" or "residential", also name programmes and
+organisations, and need no list to be read as English), and none whose parts are in the name or
+place gazetteers ("graves", "down"). Words it writes only capitalised (eponyms, places) or in
+capitals (acronyms, which clash with organisations') stay out.
 Reproduce with:
 
+    pip install simple_icd_10_cm
     python scripts/build_vocabulary.py --corpora ../shared/corpora
 """
 
@@ -30,7 +39,11 @@ import hashlib
 import json
 import re
 from collections import Counter
+from importlib import resources
 from pathlib import Path
+from xml.etree import ElementTree
+
+from wordfreq import zipf_frequency
 
 from build_drugs import gazetteer_words
 
@@ -43,6 +56,8 @@ MIN_DOCUMENTS = 3
 # reports write in lower case ("burns", "odor", "sprain") go to a second list, common_noun_names.txt:
 # common nouns as well as names, which only a line in capitals (no case to tell) reads as nouns.
 MIN_DOCUMENTS_FOR_NAMES = 40
+# A word of the ICD-10-CM list more frequent than this in general English is left to word frequencies.
+ICD_MAX_ZIPF = 3.0
 
 
 def test_documents() -> set[str]:
@@ -55,6 +70,21 @@ def test_documents() -> set[str]:
             if rec.get("part") == "test":
                 out.update(p["doc"] for p in rec["parts"])
     return out
+
+
+def icd_words() -> set[str]:
+    """Words of three letters or more that the ICD-10-CM tabular list's descriptions and notes (the
+    package's copy of the CDC's XML release) write in lower case somewhere: not its acronyms, nor
+    the eponyms it always capitalises."""
+    data = resources.files("simple_icd_10_cm") / "data"
+    [tabular] = [f for f in data.iterdir() if f.name.endswith(".xml") and "tabular" in f.name]
+    words = set()
+    with tabular.open("rb") as xml:
+        for _, element in ElementTree.iterparse(xml):
+            if element.tag in ("desc", "note") and element.text:
+                words.update(w for w in WORD.findall(element.text) if len(w) > 2 and w.islower())
+            element.clear()
+    return words
 
 
 def _text_key(text: str) -> str:
@@ -91,13 +121,16 @@ def main() -> None:
             lower = {w for w in found if w.islower()}
             lower_case.update(lower)
             lower_df.update(lower)
-    words = sorted(w for w, n in df.items()
-                   if n >= (MIN_DOCUMENTS_FOR_NAMES if w in names else MIN_DOCUMENTS)
-                   and (distinct[w] > 1 or w in lower_case))
+    reports = {w for w, n in df.items()
+               if n >= (MIN_DOCUMENTS_FOR_NAMES if w in names else MIN_DOCUMENTS)
+               and (distinct[w] > 1 or w in lower_case)}
+    classification = {w for w in icd_words() if zipf_frequency(w, "en") < ICD_MAX_ZIPF
+                      and not any(part.removesuffix("'s").removesuffix("’s") in names for part in w.split("-"))}
+    words = sorted(reports | classification)
     args.out.write_text("\n".join(words) + "\n", encoding="utf-8")
-    print(f"{len(words)} words -> {args.out}")
+    print(f"{len(words)} words -> {args.out} ({len(classification - reports)} from ICD-10-CM alone)")
     # Names that reports also write in lower case: common nouns, read only where case cannot tell.
-    vocabulary = set(words)
+    vocabulary = reports
     nouns = sorted(w for w in names if lower_df[w] >= MIN_DOCUMENTS and w not in vocabulary)
     args.nouns_out.write_text("\n".join(nouns) + "\n", encoding="utf-8")
     print(f"{len(nouns)} words -> {args.nouns_out}")
