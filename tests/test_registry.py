@@ -24,7 +24,8 @@ FOUND = {
     "credit-card": [("He read out the card 4111 1111 1111 1111 on the call.", "4111 1111 1111 1111")],
     "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
-    "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA")],
+    "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
+                  ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
     "places": [("We live in Olathe now.", "Olathe")],
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
@@ -89,7 +90,11 @@ READABLE = {
                       "PROGRESSIVE UNSTEADINESS")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
-                  ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU")],       # report headings
+                  ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU"),       # report headings
+                  # a role labelling turns holds what was said, a word or a sentence
+                  ("Client: I keep going back to what happened at work.\nTherapist: Wait.\n"
+                   "Client: Yeah.\nTherapist: Let's begin there.", "Wait"),
+                  ("Facilitator: Let's begin.\nPeer: Sure.", "Let's begin")],
     # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
     # a street type of another language is no street in a citation or a note in capitals
     "street-address-intl": [("Moore et al. Psychiatry Res 2019 found the same.", "Res 2019"),

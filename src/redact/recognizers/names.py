@@ -244,10 +244,14 @@ class NameCueRecognizer(LocalRecognizer):
         words = re.findall(r"[^\W\d_][\w'’.-]*", value)
         if not words or len(words) > 5 or any(c.isdigit() or c == "@" for c in value):
             return []
-        # A name, not a sentence: every word must be able to be part of a name.
+        # A name, not a sentence: every word must be able to be part of a name. Where the value has
+        # capitals, a listed surname written in lower case is a word of a sentence ("Let's begin").
+        cased = value != value.lower()
+
         def name_like(word: str) -> bool:
             w = word.rstrip(".")
-            if w.lower() in self.lex.name_particles or self.is_known_name(w) and not self.is_everyday_word(w):
+            if w.lower() in self.lex.name_particles or (
+                    self.is_known_name(w) and not self.is_everyday_word(w) and not (cased and w.islower())):
                 return True
             if signed and (w.lower() in self.lex.word_names or len(w) == 1):
                 return True  # "thank you\nhope m"
@@ -259,15 +263,18 @@ class NameCueRecognizer(LocalRecognizer):
         return [(s, e, score) for s, e in self._name_words(value, start, True)]
 
     def _fields(self, text: str) -> list[tuple[int, int, float]]:
+        fields = [(re.sub(r"[_\s]+", " ", m.group("field")).strip().lower(), m.group("value").strip().strip("\"'“”"),
+                   m.start("value")) for m in FIELD.finditer(text)]
+        # Roles that label the turns of a transcript ("Client:", "Therapist:" again and again, some
+        # turns whole sentences) hold what was said, not a name: "Therapist: Wait." A role once,
+        # in a note's header, is a field.
+        turns = Counter(field for field, _, _ in fields if field in self.lex.person_fields)
+        repeated = {field for field, n in turns.items() if n >= 2}
+        transcript = any(field in repeated and len(value.split()) > 5 for field, value, _ in fields)
         found = []
-        for m in FIELD.finditer(text):
-            field = re.sub(r"[_\s]+", " ", m.group("field")).strip().lower()
-            value = m.group("value").strip().strip("\"'“”")
-            if not value:
-                continue
-            start = text.find(value, m.start("value"))
-            if field in self.lex.person_fields:
-                found += self._person_value(text, value, start, 0.7)
+        for field, value, pos in fields:
+            if value and field in turns and not (transcript and field in repeated):
+                found += self._person_value(text, value, text.find(value, pos), 0.7)
         return found
 
     def _place_fields(self, text: str) -> list[tuple[int, int, float]]:
