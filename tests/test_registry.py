@@ -42,7 +42,8 @@ FOUND = {
             ("It started at age three and a half.", "three and a half"),
             ("She was approximately 19 when the voices began.", "19"),
             ("My boyfriend is 18 and I am 19.", "18"),                              # kin, in digits
-            ("He first used when he was 17 or 18, he thinks.", "18")],             # an age's alternative
+            ("He first used when he was 17 or 18, he thinks.", "18"),              # an age's alternative
+            ("My son Tyler is 9 and loves trains.", "9")],                          # kin, named
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
@@ -103,6 +104,7 @@ READABLE = {
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
+            ("He is 177 pounds and 5 feet 8 inches.", "177"),                    # a weight, a height
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
             ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
@@ -113,6 +115,9 @@ READABLE = {
                   ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
+    # speakers numbered by diarization or interview software are roles, not handles
+    "handle": [("SPEAKER_00: Okay, welcome back.\nSPEAKER_01: Thanks.\nSPEAKER_00: So, sleep.", "SPEAKER_01"),
+               ("Spk1: Sure thing.\nSpk2: Yeah.", "Spk1")],
     "rows": [("PLAN OF THE CASE: The client was seen in the office today.", "The client was seen")],
 }
 

@@ -150,13 +150,19 @@ class NameCueRecognizer(LocalRecognizer):
                                 recognition_metadata={"recognizer_name": f"{self.name}:{cue}"})
 
     def _handle_speakers(self, text: str) -> list[tuple[int, int]]:
-        """Chat exports label lines with usernames ("ada_strong:", "rumeysa1527:")."""
-        matches = [m for m in SPEAKER.finditer(text) if HANDLE.match(m.group("label").strip())]
+        """Chat exports label lines with usernames ("ada_strong:", "rumeysa1527:"); a role numbered
+        the way diarization and interview software write it ("SPEAKER_00:", "Spk1:") is no handle."""
+        matches = [m for m in SPEAKER.finditer(text) if HANDLE.match(m.group("label").strip())
+                   and not self._is_numbered_role(m.group("label"))]
         counts = Counter(m.group("label").strip() for m in matches)
         # Seen twice, or once when it mixes letters and digits like a handle ("darkhorse90").
         return [(m.start("label"), m.start("label") + len(m.group("label").strip()))
                 for m in matches if counts[m.group("label").strip()] >= 2
                 or (re.search(r"[A-Za-z]{3}", m.group("label")) and re.search(r"\d", m.group("label")))]
+
+    def _is_numbered_role(self, label: str) -> bool:
+        role = re.fullmatch(r"\s*([A-Za-z]+)[_ -]?\d{1,3}\s*", label)
+        return role is not None and role.group(1).lower() in self.lex.roles
 
     def _name_words(self, text: str, offset: int, caseless: bool) -> list[tuple[int, int]]:
         """Spans of the name words in a short label ("Dr. Okafor" -> "Okafor")."""
