@@ -81,6 +81,7 @@ FOUND = {
 # recognizer -> rows of (text, word that must stay readable)
 READABLE = {
     "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80"),
+              ("ENDO: RISS, BS 140-180. INSULIN GTT OFF.", "140-180"),          # a range, not a Dutch number
               ("OK, counting down: one, two, three, four, five, six, seven.", "four, five")],  # counting
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
@@ -205,6 +206,15 @@ def test_an_unknown_invalidator_is_a_config_error():
               for spec in config.patterns]
     with pytest.raises(ConfigError, match="unknown invalidator"):
         pattern_recognizers(config.model_copy(update={"patterns": broken}))
+
+
+def test_an_unknown_invalidator_of_a_presidio_recognizer_is_a_config_error():
+    from redact.errors import ConfigError
+    from redact.recognizers import _presidio
+
+    entry = load_detection_config().recognizers["phone"].model_copy(update={"invalidator": "no-such-check"})
+    with pytest.raises(ConfigError, match="unknown invalidator"):
+        _presidio(entry)
 
 
 def test_an_unknown_evidence_language_is_a_config_error(tmp_path):

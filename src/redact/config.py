@@ -200,6 +200,8 @@ class RegistryEntry(_Strict):
     # A cheap pre-check: the recognizer reads only the stretches of text around this pattern's
     # matches (and nothing when there is none).
     window: str | None = None
+    # A check that rejects what it found (recognizers/patterns.py INVALIDATORS), as in a pattern block.
+    invalidator: str | None = None
 
     @field_validator("window")
     @classmethod

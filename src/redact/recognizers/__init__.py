@@ -7,6 +7,7 @@ predefined recognizers are kept where we trust them and their entity types are m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, predefined_recognizers
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -16,7 +17,7 @@ from redact.errors import ConfigError
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
-from redact.recognizers.patterns import organization_recognizers, pattern_recognizers
+from redact.recognizers.patterns import INVALIDATORS, organization_recognizers, pattern_recognizers
 from redact.recognizers.places import PlaceRecognizer
 from redact.recognizers.proper_nouns import ProperNounRecognizer
 from redact.recognizers.roster import Roster, RosterRecognizer
@@ -39,6 +40,11 @@ def _presidio(entry: RegistryEntry):
     cls = getattr(predefined_recognizers, entry.presidio_class)
     if entry.window:
         cls = windowed(cls, re.compile(entry.window))
+    if entry.invalidator:
+        if entry.invalidator not in INVALIDATORS:
+            raise ConfigError(f"recognizer {entry.presidio_class!r} names an unknown invalidator {entry.invalidator!r}",
+                              hint=f"one of: {', '.join(sorted(INVALIDATORS))}")
+        cls = checked(cls, INVALIDATORS[entry.invalidator])
     # phonenumbers tries every region it is given: the programs' own regions, in the registry.
     return cls(supported_regions=tuple(entry.regions)) if entry.regions else cls()
 
@@ -77,6 +83,19 @@ def windowed(cls: type, pattern: re.Pattern) -> type:
 
     Windowed.__name__ = Windowed.__qualname__ = cls.__name__
     return Windowed
+
+
+def checked(cls: type, invalid: Callable[[str], bool | None]) -> type:
+    """The Presidio recognizer class, less what `invalid` rejects (a range of readings is no
+    phone number, whatever some region's numbering plan allows)."""
+
+    class Checked(cls):
+        def analyze(self, text, entities, nlp_artifacts=None, *args, **kwargs):
+            found = super().analyze(text, entities, nlp_artifacts, *args, **kwargs) or []
+            return [r for r in found if not invalid(text[r.start:r.end])]
+
+    Checked.__name__ = Checked.__qualname__ = cls.__name__
+    return Checked
 
 
 # The project's own recognizers, by their registry name.
