@@ -47,7 +47,8 @@ FOUND = {
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
-             ("It was the twelfth of March, I think.", "twelfth of March")],        # an ordinal said aloud
+             ("It was the twelfth of March, I think.", "twelfth of March"),         # an ordinal said aloud
+             ("She moved out in late Nov and never called.", "Nov")],               # a month abbreviated
     "time": [],  # times of day are not identifiers under the default policy
     "phone-international": [("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095")],
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
