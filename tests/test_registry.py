@@ -104,7 +104,8 @@ READABLE = {
                             ("A 14 FR FOLEY WAS LEFT IN PLACE WITH 2 SILK TIES.", "PLACE WITH 2")],
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
-    "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s")],
+    "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s"),
+             ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1")],             # a reading
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
             ("He is 177 pounds and 5 feet 8 inches.", "177"),                    # a weight, a height
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life

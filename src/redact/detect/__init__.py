@@ -6,6 +6,7 @@ parsed docs, a learned decision over the evidence for each candidate span, resol
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -99,6 +100,15 @@ def is_country_alone(value: str, label: str, config: DetectionConfig) -> bool:
     if value not in config.places.countries:
         return False
     return label != "PERSON" or value.strip(".'’") not in config.names.first_names
+
+
+# A day and month written with dots ends in a dot or goes on to a year ("12.1.", "12.1.2024"); a
+# bare decimal ("WBC 12.1") is a reading that NER took for a date.
+_DECIMAL = re.compile(r"\d{1,3}\.\d{1,2}")
+
+
+def is_decimal_date(value: str, label: str) -> bool:
+    return label == "DATE" and _DECIMAL.fullmatch(value) is not None
 
 
 def is_age_number(word: str) -> bool:
@@ -334,7 +344,8 @@ class Detector:
                         self.is_rule)
         if "ADDRESS" in self.policy.identifiers:
             spans = join_address_parts(text, spans, self.address_parts)
-        return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)]
+        return [s for s in spans if self.policy.counts(s, text) and not self._country_alone(s, text)
+                and not is_decimal_date(text[s.start:s.end], s.label)]
 
     def _country_alone(self, span: Span, text: str) -> bool:
         return is_country_alone(text[span.start:span.end], span.label, self.config)
