@@ -48,7 +48,10 @@ FOUND = {
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
              ("It was the twelfth of March, I think.", "twelfth of March"),         # an ordinal said aloud
-             ("She moved out in late Nov and never called.", "Nov")],               # a month abbreviated
+             ("She moved out in late Nov and never called.", "Nov"),                # a month abbreviated
+             ("I got out on the twenty-third and stayed clean.", "twenty-third"),  # said aloud
+             ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth")],
+    "spoken-zip": [("Caller: my zip is one five two one three.", "one five two one three")],
     "time": [],  # times of day are not identifiers under the default policy
     "phone-international": [("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095")],
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
@@ -105,7 +108,8 @@ READABLE = {
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s"),
-             ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1")],             # a reading
+             ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
+             ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
             ("He is 177 pounds and 5 feet 8 inches.", "177"),                    # a weight, a height
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life
