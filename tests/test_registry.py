@@ -125,7 +125,8 @@ READABLE = {
     # speakers numbered by diarization or interview software are roles, not handles
     "handle": [("SPEAKER_00: Okay, welcome back.\nSPEAKER_01: Thanks.\nSPEAKER_00: So, sleep.", "SPEAKER_01"),
                ("Spk1: Sure thing.\nSpk2: Yeah.", "Spk1")],
-    "rows": [("PLAN OF THE CASE: The client was seen in the office today.", "The client was seen")],
+    "rows": [("PLAN OF THE CASE: The client was seen in the office today.", "The client was seen"),
+             ("| Name | Group | Sessions |\n| Carla M. | Women's Circle | 6 |", "Sessions")],  # a table's header
 }
 
 

@@ -28,6 +28,7 @@ from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_ca
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
+from redact.recognizers.rows import DelimitedRowRecognizer
 from redact.resolve import (
     AddressParts,
     WordSense,
@@ -150,6 +151,7 @@ class Detector:
                         type(r).enhance_using_context is not EntityRecognizer.enhance_using_context]
         self.boosted_ids = {r.id for r in self.boosted}
         self.names = NameCueRecognizer(self.config)
+        self.rows = DelimitedRowRecognizer(self.config)
         self.ner = NerRecognizer(self.config)
         self.resources = evidence.Resources.from_config(self.config)
         places = self.config.places
@@ -340,6 +342,8 @@ class Detector:
             yield self._finish(text, kept)
 
     def _finish(self, text: str, spans: list[Span]) -> list[Span]:
+        headers = self.rows.header_lines(text)
+        spans = [s for s in spans if not any(start <= s.start and s.end <= end for start, end in headers)]
         spans = resolve(text, spans, self.word_sense, self.config.propagate_min_score if self.decision else 0.0,
                         self.is_rule)
         if "ADDRESS" in self.policy.identifiers:

@@ -15,6 +15,7 @@ from wordfreq import zipf_frequency
 
 from redact.config import DetectionConfig
 from redact.recase import source_text
+from redact.recognizers.rows import DELIMITERS
 
 # "[00:03:12] BRENDA:", "FACILITATOR (Anjali):", "[3/14 9:02pm] tina:", "Dr. Okafor:", and a blank
 # ("____:") where a name was removed, which still heads a turn.
@@ -56,7 +57,6 @@ HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]{1,8}-[a-z]{2,8}\b(?!-)")
 SURNAME_FIRST = re.compile(r"[^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*)?,[ \t]*[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_]\.?)?"
                            r"(?=[ \t]*(?:$|[<(\[]))")
 HYPHENATED_SURNAME = re.compile(r"\b[A-Z][^\W\d_A-Z]+-[A-Z][^\W\d_A-Z]+\b(?!-)")
-DELIMITERS = ("|", ";", "\t", ",")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|&|\+)\s*")
 INITIALS_DOTTED = re.compile(r"(?:[^\W\d_]\.){2,4}")
 INITIALS = re.compile(r"^[A-Z]{2,3}$")
