@@ -43,9 +43,8 @@ from importlib import resources
 from pathlib import Path
 from xml.etree import ElementTree
 
-from wordfreq import zipf_frequency
-
 from build_drugs import gazetteer_words
+from wordfreq import zipf_frequency
 
 ROOT = Path(__file__).resolve().parents[1]
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
