@@ -17,7 +17,7 @@ from redact.errors import ConfigError
 from redact.nlp import PreloadedSpacyNlpEngine
 from redact.recognizers.names import NameCueRecognizer
 from redact.recognizers.ner import NerRecognizer
-from redact.recognizers.patterns import INVALIDATORS, organization_recognizers, pattern_recognizers
+from redact.recognizers.patterns import invalidator, organization_recognizers, pattern_recognizers
 from redact.recognizers.places import PlaceRecognizer
 from redact.recognizers.proper_nouns import ProperNounRecognizer
 from redact.recognizers.roster import Roster, RosterRecognizer
@@ -41,10 +41,7 @@ def _presidio(entry: RegistryEntry):
     if entry.window:
         cls = windowed(cls, re.compile(entry.window))
     if entry.invalidator:
-        if entry.invalidator not in INVALIDATORS:
-            raise ConfigError(f"recognizer {entry.presidio_class!r} names an unknown invalidator {entry.invalidator!r}",
-                              hint=f"one of: {', '.join(sorted(INVALIDATORS))}")
-        cls = checked(cls, INVALIDATORS[entry.invalidator])
+        cls = checked(cls, invalidator(entry.invalidator, f"recognizer {entry.presidio_class!r}"))
     # phonenumbers tries every region it is given: the programs' own regions, in the registry.
     return cls(supported_regions=tuple(entry.regions)) if entry.regions else cls()
 

@@ -78,6 +78,14 @@ INVALIDATORS: dict[str, Callable[[str], bool | None]] = {
 }
 
 
+def invalidator(name: str, owner: str) -> Callable[[str], bool | None]:
+    """The named check, or a ConfigError naming who asked for it."""
+    if name not in INVALIDATORS:
+        raise ConfigError(f"{owner} names an unknown invalidator {name!r}",
+                          hint=f"one of: {', '.join(sorted(INVALIDATORS))}")
+    return INVALIDATORS[name]
+
+
 class _CheckedPatternRecognizer(PatternRecognizer):
     def __init__(self, invalidator: Callable[[str], bool | None], **kwargs) -> None:
         self._invalidator = invalidator
@@ -95,11 +103,8 @@ def pattern_recognizers(config: DetectionConfig) -> list[PatternRecognizer]:
         kwargs = dict(supported_entity=spec.label, name=f"redact:{spec.name}",
                       patterns=[Pattern(p.name, p.regex, p.score) for p in spec.patterns],
                       context=spec.context or None, global_regex_flags=spec.flag_bits)
-        if spec.invalidator and spec.invalidator not in INVALIDATORS:
-            raise ConfigError(f"pattern block {spec.name!r} names an unknown invalidator {spec.invalidator!r}",
-                              hint=f"one of: {', '.join(sorted(INVALIDATORS))}")
-        recognizers.append(_CheckedPatternRecognizer(INVALIDATORS[spec.invalidator], **kwargs)
-                           if spec.invalidator else PatternRecognizer(**kwargs))
+        recognizers.append(_CheckedPatternRecognizer(invalidator(spec.invalidator, f"pattern block {spec.name!r}"),
+                                                     **kwargs) if spec.invalidator else PatternRecognizer(**kwargs))
     return recognizers
 
 

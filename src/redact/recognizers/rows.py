@@ -33,7 +33,7 @@ CELL_SHAPES = {
 }
 
 
-def header_key(cell: str) -> str:
+def _header_key(cell: str) -> str:
     return re.sub(r"[\s_]+", " ", cell.strip().strip("#").strip()).lower()
 
 
@@ -66,7 +66,7 @@ class DelimitedRowRecognizer(LocalRecognizer):
             shape = CELL_SHAPES.get(label)
             if shape and not shape.match(value):
                 continue
-            if label == "PERSON" and not (header_key(m.group("key")) in NICKNAME_KEYS and NAME_VALUE.match(value)):
+            if label == "PERSON" and not (_header_key(m.group("key")) in NICKNAME_KEYS and NAME_VALUE.match(value)):
                 continue  # names under other keys ("Peer: Mm-hm.") are left to the name cues
             start = text.find(value, m.start("value"))
             found.append((label, start, start + len(value)))
@@ -75,7 +75,7 @@ class DelimitedRowRecognizer(LocalRecognizer):
     def _label_for_key(self, key: str) -> str | None:
         """The label of a field key, trying the whole key, then its last two words, then its last
         word ("client_age" -> "age", "insurance member id" -> "member id")."""
-        words = header_key(key).split()
+        words = _header_key(key).split()
         for n in (len(words), 2, 1):
             label = self.columns.get(" ".join(words[-n:])) if words else None
             if label:
@@ -113,7 +113,7 @@ class DelimitedRowRecognizer(LocalRecognizer):
             filled = [c for c in cells if c.strip()]
             if len(filled) < 3 or not all(HEADER_CELL.match(c.strip()) for c in filled):
                 continue
-            roles = {i: self.columns[header_key(c)] for i, c in enumerate(cells) if header_key(c) in self.columns}
+            roles = {i: self.columns[_header_key(c)] for i, c in enumerate(cells) if _header_key(c) in self.columns}
             if roles:
                 return roles, d
         return None, None
