@@ -105,6 +105,9 @@ READABLE = {
     # a street type of another language is no street in a citation or a note in capitals
     "street-address-intl": [("Moore et al. Psychiatry Res 2019 found the same.", "Res 2019"),
                             ("A 14 FR FOLEY WAS LEFT IN PLACE WITH 2 SILK TIES.", "PLACE WITH 2")],
+    # in capitals, a year or an amount before a two-letter word has a Dutch postcode's shape
+    "postcode-digits": [("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "HE HAD"),
+                        ("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "1500 ML")],
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
                        ("the ice on 3/12/21 back rd was bad", "back rd")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s"),
