@@ -35,8 +35,8 @@ tests/fixtures/ANNOTATION.md:
   ADDRESS street part (with apartment), LOCATION city, LOCATION state abbreviation, ZIP.
 * ZIP: zipcode, postcode. ORGANIZATION: organization (Faker company names).
 * DATE: date_of_birth (several formats); date_time is written as a date, mostly followed by a
-  time of day, and only the date part is a span (ANNOTATION.md: times of day are not
-  identifiers).
+  time of day, and the two are one span (ANNOTATION.md: a timestamp is one DATE; a weekday
+  before it is not part of it).
 * AGE, PHONE, EMAIL, URL, IP_ADDRESS as named; ID: credit_card_number, iban, ssn,
   us_driver_license.
 * Filled but NOT annotated (not identifiers in this project): prefix*, job, nationality,
@@ -100,8 +100,8 @@ NATIONS = [
     ("Indian", "an Indian woman", "Indians"), ("Italian", "an Italian woman", "Italians"),
 ]
 DOB_FORMATS = ["%m/%d/%Y", "%B %d, %Y", "%d %b %Y", "%Y-%m-%d", "%b %d %Y", "%-m/%-d/%y"]
-# (date part, separator, time part): only the date part is a DATE span (times of day are not
-# identifiers in ANNOTATION.md, and a weekday alone is not either, so "%A, " stays outside)
+# (weekday, date part, separator, time part): the date with its time of day is one DATE span (a
+# timestamp, ANNOTATION.md); a weekday alone is not a date, so "%A, " stays outside
 DATETIME_FORMATS = [("", "%B %d, %Y", " at ", "%I:%M %p"), ("", "%m/%d/%Y", " ", "%H:%M"),
                     ("", "%Y-%m-%d", " ", "%H:%M:%S"), ("%A, ", "%B %d, %Y", ", ", "%I:%M %p"),
                     ("", "%d %B %Y", "", ""), ("", "%B %d, %Y", "", "")]
@@ -165,8 +165,7 @@ class Filler:
         """A date, mostly with a time of day, as (text, label, kind) pieces."""
         when = self.fake.date_time_between(dt.datetime(2019, 1, 1), dt.datetime(2026, 1, 1))
         pre, date_fmt, sep, time_fmt = self.pick(DATETIME_FORMATS)
-        return [(when.strftime(pre), None, ""), (when.strftime(date_fmt), "DATE", "date_time"),
-                (sep + when.strftime(time_fmt), None, "")]
+        return [(when.strftime(pre), None, ""), (when.strftime(date_fmt + sep + time_fmt), "DATE", "date_time")]
 
     def address(self) -> list[tuple[str, str | None, str]]:
         """A postal address as (text, label, kind) pieces; label None = separator."""

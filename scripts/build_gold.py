@@ -17,11 +17,29 @@ import re
 import sys
 from pathlib import Path
 
+from redact.resolve import ATTACHED_TIME
+
 LABELS = {
     "PERSON", "USERNAME", "AGE", "DATE", "PHONE", "EMAIL", "URL", "IP_ADDRESS",
     "ADDRESS", "LOCATION", "ZIP", "ORGANIZATION", "ID",
 }
 MARK = re.compile(r"\{\{([A-Z_]+):(.*?)\}\}", re.DOTALL)
+_MARKED_DATE = re.compile(r"\{\{DATE:(.*?)\}\}")
+
+
+def attach_times(markup: str) -> str:
+    """A time of day written right after a marked date joins the date ("{{DATE:May 5}} at 3pm" ->
+    "{{DATE:May 5 at 3pm}}"): ANNOTATION.md counts a timestamp as one DATE."""
+    out, pos = [], 0
+    for match in _MARKED_DATE.finditer(markup):
+        if match.start() < pos:
+            continue
+        time = ATTACHED_TIME.match(markup, match.end())
+        if time is None:
+            continue
+        out.append(markup[pos:match.end() - 2] + time.group() + "}}")
+        pos = time.end()
+    return "".join(out) + markup[pos:]
 
 
 def render(markup: str) -> tuple[str, list[dict]]:

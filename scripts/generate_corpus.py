@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # importing build_gold must not leave __pycache__ behind
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_gold import MARK, render
+from build_gold import MARK, attach_times, render
 from faker import Faker
 
 # --------------------------------------------------------------------------- value pools
@@ -1630,7 +1630,7 @@ def generate_doc(rng: random.Random, names: NameFactory, idx: int, dtype: str) -
         markup = shorthandify(markup, rng)
     if rng.random() < 0.3:
         markup = add_typos(markup, rng, rate=0.04)
-    text, spans = render(markup)
+    text, spans = render(attach_times(markup))
     return {"id": f"gen_{idx:04d}_{dtype}", "text": text, "spans": spans}
 
 

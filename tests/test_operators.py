@@ -144,6 +144,8 @@ def test_surrogate_keeps_format(label, value, shape):
     ("03/05/2026", r"\d\d/\d\d/\d{4}"),
     ("SEPT 5", r"[A-Z]{3,4} \d{1,2}"),
     ("2026-03-18", r"\d{4}-\d\d-\d\d"),
+    ("3/8 12:09am", r"\d{1,2}/\d{1,2} 12:09am"),                    # a timestamp keeps its time of day
+    ("March 3, 2026 at 2:15 PM", r"[A-Z][a-z]+ \d{1,2}, 2026 at 2:15 PM"),
 ])
 def test_date_shift_keeps_the_written_shape(value, expected_shape):
     assert re.fullmatch(expected_shape, apply("date_shift", "DATE", value))
@@ -163,6 +165,7 @@ def test_unreadable_dates_become_a_tag(value):
     ("ZIP", "45402-1234", {}, "454"),
     ("DATE", "3/18/2026", {}, "2026"),
     ("DATE", "3/18/2026", {"date": "month"}, "March 2026"),
+    ("DATE", "3/18/2026 14:05", {"date": "month"}, "March 2026"),  # a timestamp keeps no time
     ("DATE", "Nov. 20", {}, "[DATE]"),         # no year to keep
     ("DATE", "2026", {}, "[DATE]"),            # already a year: not passed through unchanged
     ("PERSON", "Maria", {}, "[PERSON]"),

@@ -50,7 +50,8 @@ FOUND = {
              ("It was the twelfth of March, I think.", "twelfth of March"),         # an ordinal said aloud
              ("She moved out in late Nov and never called.", "Nov"),                # a month abbreviated
              ("I got out on the twenty-third and stayed clean.", "twenty-third"),  # said aloud
-             ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth")],
+             ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth"),
+             ("Intake moved to 3/12 at 2:15 PM, room 4.", "3/12 at 2:15 PM")],            # a timestamp
     "spoken-zip": [("Caller: my zip is one five two one three.", "one five two one three")],
     "time": [],  # times of day are not identifiers under the default policy
     "phone-international": [("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095")],

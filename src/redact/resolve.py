@@ -498,6 +498,26 @@ def take_age_alternatives(text: str, spans: Iterable[Span], is_number: Callable[
     return out
 
 
+# A time of day written with its date ("May 5, 2026 at 3:15 PM", "2026-05-05T15:15:00Z", "5/5 14:30")
+# is one timestamp: the time pins the event down further. A time alone ("group at 3pm") stays.
+_TIME_OF_DAY = (r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:[ \t]?(?:[ap]m\b|[ap]\.m\.))?"
+                r"(?:[ \t]?(?:Z|UTC|GMT|[+-](?:0\d|1[0-4]):?[0-5]\d)\b)?"
+                r"|(?:1[0-2]|0?[1-9])[ \t]?(?:[ap]m\b|[ap]\.m\.))(?![\w:])")
+ATTACHED_TIME = re.compile(
+    rf"(?:,?[ \t]{{1,2}}(?:(?:at|@)[ \t]{{1,2}})?|T|[ \t]?@[ \t]?){_TIME_OF_DAY}(?:[ \t]?[-–][ \t]?{_TIME_OF_DAY})?",
+    re.IGNORECASE)
+
+
+def take_attached_times(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Every span, with a date's attached time of day made part of it."""
+    out = []
+    for span in spans:
+        if span.label == "DATE" and (m := ATTACHED_TIME.match(text, span.end)):
+            span = Span(span.start, m.end(), span.label, span.score, span.source)
+        out.append(span)
+    return out
+
+
 _NEXT_WORD = re.compile(r"[ \t]([A-Z][\w'’-]+)")
 _PREV_WORD = re.compile(r"([A-Z][\w'’-]+)[ \t]$")
 # The rest of a named speaker's label: capitalised words, then at most a credential ("AM", "MP").
@@ -705,7 +725,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
             is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
-    spans = drop_repeated_word_names(text, split_people(text, split_at_breaks(text, spans)), is_rule)
+    spans = take_attached_times(text, split_at_breaks(text, spans))
+    spans = drop_repeated_word_names(text, split_people(text, spans), is_rule)
     spans = trim_lower_case_edges(text, cut_glued_words(text, spans, words, is_rule), words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
     spans = merge(expand_to_tokens(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule)), text)

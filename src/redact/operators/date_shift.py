@@ -42,7 +42,9 @@ def offset_days(secret: bytes | None, params: DateShiftParams) -> int:
 
 
 def shift(value: str, days: int) -> str | None:
-    """`value` moved by `days`, in its own shape; None when it cannot be read or would not change."""
+    """`value` moved by `days`, in its own shape, an attached time of day kept as written; None when
+    it cannot be read or would not change."""
+    value, time = dates.split_time(value)
     parsed = dates.parse(value)
     if parsed is None or not parsed.has_month:
         return None
@@ -51,7 +53,7 @@ def shift(value: str, days: int) -> str | None:
     except OverflowError:
         return None
     result = dates.render(parsed, moved)
-    return result if result is not None and result != value else None
+    return result + time if result is not None and result != value else None
 
 
 @register("date_shift", DateShiftParams, keyed=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from dateutil import parser
 
+from redact.resolve import ATTACHED_TIME
+
 _DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2))  # both leap years, so "2/29" reads
 _TOKEN = re.compile(r"\d+|[^\W\d_]+|[\W_]+")
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -47,7 +49,19 @@ def _read(value: str) -> tuple[dt.date, bool, bool, bool] | None:
     return first.date(), has_year, has_month, has_day
 
 
+def split_time(value: str) -> tuple[str, str]:
+    """(the date, its attached time of day) of a timestamp: "3/8 12:09am" -> ("3/8", " 12:09am");
+    a date without a time -> (value, "")."""
+    for i in range(1, len(value)):
+        match = ATTACHED_TIME.match(value, i)
+        if match and match.end() == len(value):
+            return value[:i], value[i:]
+    return value, ""
+
+
 def parse(value: str) -> ParsedDate | None:
+    """The date a value holds; an attached time of day is not read (split_time)."""
+    value = split_time(value)[0]
     read = _read(value)
     if read is None:
         return None
