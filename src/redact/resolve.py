@@ -119,10 +119,15 @@ _NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
 def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
                  is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A name right before a device, procedure or condition word is an eponym ("Foley catheter",
-    "Parkinson's disease"): the thing's name, which the annotation guide keeps readable."""
+    "Parkinson's disease"): the thing's name, which the annotation guide keeps readable. So is a
+    span that ends in such a word ("Tuohy needle" found whole)."""
     out = []
     for span in spans:
-        after = _NEXT_NOUN.match(text, span.end) if span.label in _PERSON_OR_ORG and not is_rule(span) else None
+        judged = span.label in _PERSON_OR_ORG and not is_rule(span)
+        words_in = text[span.start:span.end].split()
+        if judged and len(words_in) > 1 and words.is_eponym_head(words_in[-1].lower()):
+            continue
+        after = _NEXT_NOUN.match(text, span.end) if judged else None
         if after:
             head = after.group(2).lower()
             if words.is_eponym_condition(head) if after.group(1) else words.is_eponym_head(head):
