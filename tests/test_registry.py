@@ -87,6 +87,7 @@ FOUND = {
 READABLE = {
     "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80"),
               ("ENDO: RISS, BS 140-180. INSULIN GTT OFF.", "140-180"),          # a range, not a Dutch number
+              ("NPN 0700-1900: NEURO INTACT, AFEBRILE.", "0700-1900"),           # a shift in 24-hour time
               ("OK, counting down: one, two, three, four, five, six, seven.", "four, five")],  # counting
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
