@@ -26,7 +26,8 @@ FOUND = {
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
-    "places": [("We live in Olathe now.", "Olathe")],
+    "places": [("We live in Olathe now.", "Olathe"),
+               ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
     "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens"),

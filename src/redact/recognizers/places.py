@@ -1,5 +1,5 @@
-"""Towns and cities beyond what NER sees: a GeoNames gazetteer of US places and the
-"Town, ST" shape of addresses.
+"""Towns and cities beyond what NER sees: a GeoNames gazetteer of US places (and, in lower-case
+chats, of the world's larger towns) and the "Town, ST" shape of addresses.
 
 spaCy's small model misses many smaller towns ("Olathe", "Fairborn") and almost every place in
 lower-case chats ("bus broke down near lafayette"). A place name that is also an everyday word
@@ -53,7 +53,7 @@ class PlaceRecognizer(LocalRecognizer):
             return []
         doc: Doc = nlp_artifacts.tokens
         found = [(span.start_char, span.end_char, score)
-                 for span, score in self._gazetteer(doc) + self._before_state(doc)]
+                 for span, score in self._gazetteer(doc) + self._world_after_cue(doc) + self._before_state(doc)]
         return [RecognizerResult("LOCATION", s, e, score, recognition_metadata={"recognizer_name": self.name})
                 for s, e, score in found]
 
@@ -108,6 +108,23 @@ class PlaceRecognizer(LocalRecognizer):
                 found.append((span, 0.65))
             elif not self._ambiguous(words) and (not span[0].is_sent_start or span[0].tag_ == "NNP"):
                 found.append((span, 0.5))
+        return found
+
+    def _world_after_cue(self, doc: Doc) -> list[tuple[Span, float]]:
+        """A town or city abroad written in lower case after a cue word ("stuck in chennai"): NER
+        reads the capitalised ones, not these. Up to three words, never an everyday word alone."""
+        found = []
+        for tok in doc[:-1]:
+            if tok.lower_ not in self.places.cue_words or not _caseless(doc[tok.i + 1]):
+                continue
+            for n in (3, 2, 1):
+                span = doc[tok.i + 1:tok.i + 1 + n]
+                name = span.text.lower()
+                if len(span) == n and name in self.places.world_places and name not in self.places.towns \
+                        and name not in self.places.countries and len(name) > 3 and not span.ents \
+                        and (n > 1 or _zipf(name) < EVERYDAY_ZIPF):
+                    found.append((span, 0.55))
+                    break
         return found
 
     def _before_state(self, doc: Doc) -> list[tuple[Span, float]]:
