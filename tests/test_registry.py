@@ -104,7 +104,8 @@ READABLE = {
                   # a role labelling turns holds what was said, a word or a sentence
                   ("Client: I keep going back to what happened at work.\nTherapist: Wait.\n"
                    "Client: Yeah.\nTherapist: Let's begin there.", "Wait"),
-                  ("Facilitator: Let's begin.\nPeer: Sure.", "Let's begin")],
+                  ("Facilitator: Let's begin.\nPeer: Sure.", "Let's begin"),
+                  ("ok see u there\nmerry xmas!! wru partying?", "merry")],            # a greeting
     # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
     # a street type of another language is no street in a citation or a note in capitals
     "street-address-intl": [("Moore et al. Psychiatry Res 2019 found the same.", "Res 2019"),
