@@ -381,6 +381,16 @@ def cmd_build(args) -> None:
     print(f"{len(lines)} documents, {n_spans} mentions -> {args.out}; {len(missing)} windows not annotated yet")
 
 
+def trimmed(text: str, start: int, end: int) -> dict:
+    """A source span without the punctuation its tokens carried at the edges ("#Kiev.", "Newcastle."):
+    the hashtag sign and a sentence's full stop are not part of the name (ANNOTATION.md)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and text[end - 1] in ".,;:!?)]}\"'…":
+        end -= 1
+    return {"start": start, "end": end}
+
+
 def cmd_ner(args) -> None:
     """Gold from the CC BY sets annotated for people, places and organisations (WNUT-17 train/dev,
     Broad Twitter Corpus a/b/e/g/h): a hash of the id puts 1 in 10 documents in dev, 1 in 10 in
@@ -390,7 +400,7 @@ def cmd_ner(args) -> None:
     for name, scheme in (("wnut17.jsonl", "wnut17"), ("broad_twitter_corpus.jsonl", "btc")):
         for doc in read(args.corpora, name):
             part = ner_bucket(doc["id"])
-            spans = [{"start": s["start"], "end": s["end"], "label": label_map[scheme][s["label"]]}
+            spans = [{**trimmed(doc["text"], s["start"], s["end"]), "label": label_map[scheme][s["label"]]}
                      for s in doc["spans"] if label_map[scheme].get(s["label"]) in ("PERSON", "LOCATION",
                                                                                       "ORGANIZATION")]
             out[part].append({"id": doc["id"], "part": part, "corpus": name,
