@@ -53,6 +53,8 @@ FOUND = {
              ("I got out on the twenty-third and stayed clean.", "twenty-third"),  # said aloud
              ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth"),
              ("Intake moved to 3/12 at 2:15 PM, room 4.", "3/12 at 2:15 PM")],            # a timestamp
+    "date-full": [("A 7/3/95 echocardiogram showed no change.", "7/3/95"),       # whatever the words around
+                  ("Logged 2026-03-04 by the night staff.", "2026-03-04")],
     "spoken-zip": [("Caller: my zip is one five two one three.", "one five two one three")],
     "time": [],  # times of day are not identifiers under the default policy
     "phone-international": [("Text me on +31 (0)20 794 6095 when you land.", "+31 (0)20 794 6095")],
