@@ -61,7 +61,9 @@ FOUND = {
     "ssn": [("SSN (last 4): xxx-xx-4471", "xxx-xx-4471")],
     "id-number": [("MRN 00482913 on file.", "00482913")],
     "zip": [("Moved to Dayton, OH 45402 in spring.", "45402")],
-    "postcode": [("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT")],
+    "postcode": [("Her new flat is at 14 Ashby Road, Leeds LS6 2QT.", "LS6 2QT"),
+                 ("Her postcode is 2911OH I think.", "2911OH"),                      # Dutch, written as one
+                 ("The postcode is 85-088, near the station.", "85-088")],             # Polish
     "postcode-digits": [("Ship it to Keizersgracht 12, 1015 CS Amsterdam.", "1015 CS")],
     "street-address-intl": [("Sie wohnt in der Lindenstraße 12 seit Mai.", "Lindenstraße 12"),
                             ("Die Praxis ist in der Lindenstraße 3-5 im Hof.", "Lindenstraße 3-5"),  # a range
