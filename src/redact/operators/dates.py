@@ -26,6 +26,7 @@ _MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower() for name in calendar.day_name} | {name.lower() for name in calendar.day_abbr}
 _WEEKDAYS |= {"tues", "thur", "thurs"}
 _SUFFIXES = {"st", "nd", "rd", "th"}
+_TRAILING_TIME = re.compile(rf"(?:{ATTACHED_TIME.pattern})\Z", ATTACHED_TIME.flags)
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,8 @@ def _read(value: str) -> tuple[dt.date, bool, bool, bool] | None:
 def split_time(value: str) -> tuple[str, str]:
     """(the date, its attached time of day) of a timestamp: "3/8 12:09am" -> ("3/8", " 12:09am");
     a date without a time -> (value, "")."""
-    for i in range(1, len(value)):
-        match = ATTACHED_TIME.match(value, i)
-        if match and match.end() == len(value):
-            return value[:i], value[i:]
-    return value, ""
+    match = _TRAILING_TIME.search(value, 1)
+    return (value[:match.start()], value[match.start():]) if match else (value, "")
 
 
 def parse(value: str) -> ParsedDate | None:

@@ -57,9 +57,10 @@ def numeric_range(text: str) -> bool | None:
     readings, as notes write vital signs, doses and output, not an ID; and for a span of 24-hour
     clock times ("0700-1900", a nursing shift). A second number more than twice the first
     ("12-345"), or longer groups, are not judged (None)."""
-    if _CLOCK_RANGE.fullmatch(text.strip()):
+    value = text.strip()
+    if _CLOCK_RANGE.fullmatch(value):
         return True
-    match = _RANGE.fullmatch(text.strip())
+    match = _RANGE.fullmatch(value)
     if match is None:
         return None
     low, high = int(match[1]), int(match[2])
