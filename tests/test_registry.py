@@ -83,6 +83,7 @@ FOUND = {
     "county": [("She moved out to Greene County in June.", "Greene County")],
     "possessive-place": [("We grabbed coffee at Willie McBride's after.", "Willie McBride")],
     "url": [("Visit www.example-clinic.org for the hours.", "www.example-clinic.org"),
+            ("PORTAL LINK SENT: HTTPS://EXAMPLE.ORG/INTAKE/FORM7", "HTTPS://EXAMPLE.ORG/INTAKE/FORM7"),  # a scheme in capitals
             ("Form is at https://example.org/intake?id=7 now.", "https://example.org/intake?id=7")],
     "chat-partner": [("text thread - robert290\nhey u up", "robert290")],
     "nickname": [('He goes by "Dub" at the house.', "Dub")],
@@ -118,7 +119,9 @@ READABLE = {
     "postcode-digits": [("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "HE HAD"),
                         ("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "1500 ML")],
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
-                       ("the ice on 3/12/21 back rd was bad", "back rd")],
+                       ("the ice on 3/12/21 back rd was bad", "back rd"),
+                       # a street's name never runs on past a full stop into the next sentence
+                       ("WILL MOVE TO 4 WEST WHEN BED OPENS. PT AGREES.", "BED OPENS")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s"),
              ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
              ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
