@@ -182,6 +182,19 @@ def test_only_name_like_words_of_a_name_are_looked_for_alone(redactor):
     assert not any(start == later for start, _ in found)
 
 
+def test_the_domains_vocabulary_neither_grows_a_name_nor_is_looked_for_as_one(redactor):
+    detector = redactor.detector
+    # Rare in general English, but many unrelated reports use it: no part of a name found beside it.
+    assert not detector._can_extend_name("OSTEOTOMY") and not detector._is_name_part("Osteotomy")
+    assert detector._can_extend_name("Quintero") and detector._is_name_part("Quintero")
+    assert detector._is_name_part("Foley")  # an eponym is a surname too: a name list knows it
+    text = "SEEN BY QUINTERO OSTEOTOMY SITE CLEAN. OSTEOTOMY HEALING."
+    person = Span(text.index("QUINTERO"), text.index("QUINTERO") + len("QUINTERO"), "PERSON", 0.9, "name-cues")
+    found = {text[s.start:s.end] for s in detector._finish(text, [person])}
+    assert "QUINTERO" in found
+    assert not any("OSTEOTOMY" in value for value in found)
+
+
 def test_recognizers_run_in_registry_order_so_every_process_redacts_alike(redactor):
     # Candidate order breaks ties when spans merge; Presidio's entity lookup returns a set.
     detector = redactor.detector

@@ -83,7 +83,7 @@ FOUND = {
     "county": [("She moved out to Greene County in June.", "Greene County")],
     "possessive-place": [("We grabbed coffee at Willie McBride's after.", "Willie McBride")],
     "url": [("Visit www.example-clinic.org for the hours.", "www.example-clinic.org"),
-            ("PORTAL LINK SENT: HTTPS://EXAMPLE.ORG/INTAKE/FORM7", "HTTPS://EXAMPLE.ORG/INTAKE/FORM7"),  # a scheme in capitals
+            ("LINK SENT: HTTPS://EXAMPLE.ORG/INTAKE/F7", "HTTPS://EXAMPLE.ORG/INTAKE/F7"),  # a scheme in capitals
             ("Form is at https://example.org/intake?id=7 now.", "https://example.org/intake?id=7")],
     "chat-partner": [("text thread - robert290\nhey u up", "robert290")],
     "nickname": [('He goes by "Dub" at the house.', "Dub")],

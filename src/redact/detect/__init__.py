@@ -181,7 +181,14 @@ class Detector:
         names = self.names
         if names.is_non_name(word) or names.is_everyday_word(word):
             return False
-        return (names.is_known_name(word) and zipf(word) < EVERYDAY_ZIPF) or zipf(word) < 3.0
+        if names.is_known_name(word):
+            return zipf(word) < EVERYDAY_ZIPF
+        return zipf(word) < 3.0 and not self._is_vocabulary(word)
+
+    def _is_vocabulary(self, word: str) -> bool:
+        """A word dozens of unrelated reports use ("osteotomy", "parapneumonic"), rare in general
+        English but no one's name: only a name list could say otherwise."""
+        return word.lower() in self.resources.domain_vocabulary and not self.names.is_known_name(word)
 
     def _matched_in_same_case(self, term: str) -> bool:
         """Another mention of a detected value is looked for in its own case only when the value is
@@ -228,7 +235,8 @@ class Detector:
         that starts with it."""
         if self.names.is_non_name(word):
             return False
-        return self.names.is_known_name(word) or (word[0].isupper() and not self._is_common_non_name(word))
+        return self.names.is_known_name(word) or (word[0].isupper() and not self._is_common_non_name(word)
+                                                   and not self._is_vocabulary(word))
 
     def _spans(self, text: str, artifacts) -> list[Span]:
         """Every recognizer's candidates, however weak: the decision, not a score threshold, says
