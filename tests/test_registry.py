@@ -25,6 +25,8 @@ FOUND = {
     "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
+                  ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
+                  ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
                   ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
     "places": [("We live in Olathe now.", "Olathe"),
                ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case

@@ -6,6 +6,7 @@ import functools
 import importlib.util
 import logging
 import os
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -63,8 +64,9 @@ def resolve_model_name(config: DetectionConfig, override: str | None = None) -> 
 
 
 @functools.lru_cache(maxsize=4)
-def load_spacy(name: str) -> Language:
-    """Load a pipeline by package name or path, without the parts NER does not need."""
+def load_spacy(name: str, titles: frozenset[str] = frozenset()) -> Language:
+    """Load a pipeline by package name or path, without the parts NER does not need; `titles`
+    (lower case) are split from a name glued to them by their full stop ("mr.tan", "DR.JONES")."""
     try:
         nlp = spacy.load(name, exclude=["lemmatizer"])
     except (OSError, ImportError, ValueError) as exc:
@@ -72,7 +74,7 @@ def load_spacy(name: str) -> Language:
                           hint="check --model / REDACT_MODEL") from exc
     if "ner" not in nlp.pipe_names:
         raise ConfigError(f"spaCy model {name!r} has no 'ner' component", hint="use an NER pipeline")
-    split_bullets(nlp)
+    split_prefixes(nlp, titles)
     if "attribute_ruler" in nlp.pipe_names:
         tag_map = coarse_tag_map(nlp.get_pipe("attribute_ruler").patterns)
         nlp.replace_pipe("attribute_ruler", "redact_coarse_tags", config={"tag_map": tag_map})
@@ -119,10 +121,15 @@ def coarse_tags(nlp: Language, name: str, tag_map: dict[str, str]) -> Callable[[
     return set_pos
 
 
-def split_bullets(nlp: Language) -> None:
-    """Split a bullet glued to its first word ("-Dawn Rodriguez", "•Amy"), common in staff notes;
-    spaCy's English prefixes keep "-Dawn" as one token, which hides the name from NER."""
+def split_prefixes(nlp: Language, titles: frozenset[str] = frozenset()) -> None:
+    """Split a bullet glued to its first word ("-Dawn Rodriguez", "•Amy"), common in staff notes,
+    and a title glued to a name by its full stop ("mr.tan", "Ms.Lane"), common in text messages:
+    spaCy's English prefixes keep "-Dawn" and "mr.tan" as one token, which hides the name from NER
+    and from the title cue."""
     prefixes = list(nlp.Defaults.prefixes) + [r"[-–—•*>~](?=[^\W\d_])"]
+    if titles:
+        words = "|".join(sorted((re.escape(t) for t in titles if t.isalpha()), key=len, reverse=True))
+        prefixes.append(rf"(?i:{words})\.(?=[^\W\d_]{{2}})")
     nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
 
 

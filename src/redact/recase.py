@@ -29,7 +29,8 @@ def same_length_case(text: str, upper: bool) -> str:
     return "".join(out)
 
 
-def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
+def recase_line(line: str, is_proper: Callable[[str], bool],
+                is_title: Callable[[str], bool] = lambda word: False) -> str:
     lowered = same_length_case(line, upper=False)
     out, pos, previous_word = [], 0, ""
     for match in _WORD.finditer(lowered):
@@ -37,11 +38,14 @@ def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
         before = lowered[pos:match.start()]
         # Linear in the line's length: only the previous word and the gap are looked at.
         # A dot straight after a single letter spells shorthand or initials ("p.r.n.", "e.g."), not a
-        # sentence end.
+        # sentence end; nor does a title's own ("dr. long"), and a name follows it.
+        after_title = before.rstrip() == "." and is_title(previous_word.lower())
         sentence_start = not previous_word or (_SENTENCE_END.search(previous_word + before)
-                                               and not (before == "." and len(previous_word) == 1))
+                                               and not (before == "." and len(previous_word) == 1)
+                                               and not after_title)
         out.append(before)
-        if sentence_start or is_proper(word):
+        titled = is_title(word) and lowered.startswith(".", match.end())
+        if sentence_start or after_title or titled or is_proper(word):
             word = same_length_case(word[0], upper=True) + word[1:]
         out.append(word)
         previous_word = word
@@ -50,14 +54,16 @@ def recase_line(line: str, is_proper: Callable[[str], bool]) -> str:
     return "".join(out)
 
 
-def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool]) -> str | None:
+def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool],
+           is_title: Callable[[str], bool] = lambda word: False) -> str | None:
     """text with its caseless lines case-restored (lines with case kept as they are), or None when
-    every line has case (nothing to restore)."""
+    every line has case (nothing to restore). A title written with its full stop ("mrs.") is
+    capitalised, and so is the name after it."""
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):
         if is_caseless(line):
-            lines[i] = recase_line(line, is_proper)
+            lines[i] = recase_line(line, is_proper, is_title)
             changed = True
     return "\n".join(lines) if changed else None
 

@@ -134,7 +134,7 @@ class Detector:
         self.config = config if isinstance(config, DetectionConfig) else load_detection_config(config)
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self.model_name = resolve_model_name(self.config, model)
-        self.nlp = load_spacy(self.model_name)
+        self.nlp = load_spacy(self.model_name, frozenset(self.config.names.lexicon.titles))
         self.engine = PreloadedSpacyNlpEngine(self.nlp)
         self.analyzer = build_analyzer(self.config, self.engine, roster)
         self.labels = presidio_label_map(self.config)
@@ -290,7 +290,7 @@ class Detector:
         pass serves both."""
         for n, text in enumerate(texts):
             for offset, piece, owned in chunk(text):
-                view = recase(piece, _line_is_caseless, self._is_proper)
+                view = recase(piece, _line_is_caseless, self._is_proper, self.names.lex.titles.__contains__)
                 yield (view or piece), (n, offset, text, piece, owned, view is not None and view != piece)
 
     def _piece_candidates(self, texts: Iterable[str],

@@ -227,6 +227,12 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     tokens = view.tokens(span.start, span.end)
     first = tokens[0] if tokens else None
     prev = view.doc[first.i - 1] if first is not None and first.i > 0 else None
+    # A title's own full stop, which spaCy splits off in lower case and capitals ("DR. LONG"), ends
+    # no sentence: the word before it is the title.
+    title_stop = prev is not None and prev.text == "." and prev.i > 0 and not view.doc[prev.i - 1].whitespace_ \
+        and view.doc[prev.i - 1].lower_ in res.title_or_kin
+    if title_stop:
+        prev = view.doc[prev.i - 1]
     titled = prev is not None and prev.lower_.rstrip(".") in res.title_or_kin
     last = tokens[-1] if tokens else None
     nxt = view.doc[last.i + 1] if last is not None and last.i + 1 < len(view.doc) else None
@@ -287,7 +293,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         # "HISTORY OF PRESENT ILLNESS:", "Assessment:": a heading, not a speaker.
         "speaker_is_heading": float(bool(speaker) and (len(speaker_words) > 3 or speaker[2] in res.roles)),
         "line_start": float(not text[line_start:span.start].strip(" \t>*-•")),
-        "sent_start": float(bool(first is not None and first.is_sent_start)),
+        "sent_start": float(bool(first is not None and first.is_sent_start and not title_stop)),
         "ner_any": float(bool(ents)),
         "ner_same": float(span.label in ner_labels),
         "n_sources": len({o.source for o in overlapping}),

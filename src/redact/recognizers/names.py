@@ -450,6 +450,9 @@ class NameCueRecognizer(LocalRecognizer):
             if not (is_title or word in self.lex.kinship):
                 continue
             nxt = tok.i + 1
+            # A title's own full stop, which spaCy splits off in lower case and capitals ("mr.", "DR.").
+            if is_title and nxt < len(doc) and doc[nxt].text == "." and not tok.whitespace_:
+                nxt += 1
             while nxt < len(doc) and doc[nxt].text in {",", "(", '"', "“", "'"}:
                 nxt += 1
             if nxt >= len(doc):
