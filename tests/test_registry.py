@@ -212,7 +212,7 @@ def test_spoken_number_check(spoken, impossible):
 
 
 @pytest.mark.parametrize("value, is_range", [
-    ("110-130", True), ("80-90S", True), ("40-60cc", True),   # close numbers: a range of readings
+    ("110-130", True), ("80-90S", True), ("80S-90S", True), ("40-60cc", True),   # close numbers: readings
     ("12-345", None), ("130-110", None), ("555-1234", None),  # far apart, falling or longer: not judged
 ])
 def test_numeric_range_check(value, is_range):

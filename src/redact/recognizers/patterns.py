@@ -47,13 +47,13 @@ def impossible_north_american_number(text: str) -> bool | None:
     return None
 
 
-_RANGE = regex.compile(r"(\d{2,3})-(\d{2,3})[A-Za-z]{0,3}")
+_RANGE = regex.compile(r"(\d{2,3})[sS]?-(\d{2,3})[A-Za-z]{0,3}")
 _HOURS = r"(?:[01]\d|2[0-3])[0-5]\d"
 _CLOCK_RANGE = regex.compile(rf"{_HOURS}\s?[-–]\s?{_HOURS}")
 
 
 def numeric_range(text: str) -> bool | None:
-    """True for two close numbers joined by a dash ("110-130", "80-90s", "40-60cc"): a range of
+    """True for two close numbers joined by a dash ("110-130", "80s-90s", "40-60cc"): a range of
     readings, as notes write vital signs, doses and output, not an ID; and for a span of 24-hour
     clock times ("0700-1900", a nursing shift). A second number more than twice the first
     ("12-345"), or longer groups, are not judged (None)."""
