@@ -102,6 +102,9 @@ READABLE = {
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing"),
             ("EPIDURAL PLACED AT L4-5 WITH A TUOHY NEEDLE, LOSS OF RESISTANCE.", "TUOHY")],  # an eponym
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
+                     ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"
+                      "DISPO: TO FLOOR WHEN BED FREE.", "BILAT"),                  # nursing shorthand
+                     ("GI: TOL TF. TMAX 100.2. DISPO: HOME.", "TMAX"),
                      # clinical words in capitals, beside a name that is still found
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
