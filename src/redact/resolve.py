@@ -233,8 +233,8 @@ def cut_glued_words(text: str, spans: Iterable[Span], words: WordSense,
                     is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Text copied out of a page or a table loses the space between a name and what follows it (a
     signature's job title, a column's next cell). Where a span holds a full name from a given name
-    on, glued to a word no name list knows, every name or organisation span across that point
-    ends there."""
+    on, glued to a word no name list knows or to an office, job or its modifier (surname lists hold
+    "President"), every name or organisation span across that point ends there."""
     spans = list(spans)
     points = set()
     for span in spans:
@@ -242,8 +242,10 @@ def cut_glued_words(text: str, spans: Iterable[Span], words: WordSense,
             for glue in _GLUE.finditer(text, span.start, span.end):
                 before = text[span.start:glue.start()].split()
                 word = _EDGE_WORD.match(text, glue.start())
-                if len(before) >= 2 and words.is_given_name(before[0]) and word \
-                        and not words.is_known_name(word.group()):
+                glued = word.group().lower() if word else ""
+                if len(before) >= 2 and words.is_given_name(before[0]) and word and (
+                        not words.is_known_name(glued) or words.is_office(glued) or words.is_job(glued)
+                        or words.is_office_modifier(glued)):
                     points.add(glue.start())
                     break
     out = []
