@@ -54,7 +54,8 @@ FOUND = {
              ("She moved out in late Nov and never called.", "Nov"),                # a month abbreviated
              ("I got out on the twenty-third and stayed clean.", "twenty-third"),  # said aloud
              ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth"),
-             ("Intake moved to 3/12 at 2:15 PM, room 4.", "3/12 at 2:15 PM")],            # a timestamp
+             ("Intake moved to 3/12 at 2:15 PM, room 4.", "3/12 at 2:15 PM"),             # a timestamp
+             ("Says she has been sober from alcohol as of the 2nd. No use since.", "the 2nd")],
     "date-full": [("A 7/3/95 echocardiogram showed no change.", "7/3/95"),       # whatever the words around
                   ("Logged 2026-03-04 by the night staff.", "2026-03-04")],
     "spoken-zip": [("Caller: my zip is one five two one three.", "one five two one three")],
