@@ -195,6 +195,12 @@ def test_the_domains_vocabulary_neither_grows_a_name_nor_is_looked_for_as_one(re
     assert not any("OSTEOTOMY" in value for value in found)
 
 
+def test_only_a_short_title_takes_a_full_stop_that_ends_no_sentence(redactor):
+    is_short = redactor.detector._is_abbreviated_title
+    assert is_short("Dr") and is_short("MRS") and is_short("ms") and is_short("Sgt")
+    assert not is_short("sister") and not is_short("Doctor") and not is_short("dry")  # spelled out, or no title
+
+
 def test_recognizers_run_in_registry_order_so_every_process_redacts_alike(redactor):
     # Candidate order breaks ties when spans merge; Presidio's entity lookup returns a set.
     detector = redactor.detector

@@ -204,7 +204,7 @@ def test_recase_keeps_offsets_and_only_caseless_lines():
     assert recase_line("marcus has the car", lambda w: w == "marcus") == "Marcus has the car"
     # A dot after one letter is shorthand, not a sentence end; a dot and a space is.
     assert recase_line("TYLENOL P.R.N, THEN E.G. REST", lambda w: False) == "Tylenol p.r.n, then e.g. Rest"
-    # A title's own full stop ends no sentence: the title and the name after it are capitalised.
+    # A short title's own full stop ends no sentence: the title and the name after it are capitalised.
     is_title = {"dr", "mrs"}.__contains__
     assert recase_line("BY DR. LONG AND MRS. WHITE", lambda w: False, is_title) == "By Dr. Long and Mrs. White"
     assert recase_line("seen by dr long", lambda w: False, is_title) == "Seen by dr long"  # no stop: no sign

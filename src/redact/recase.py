@@ -57,8 +57,8 @@ def recase_line(line: str, is_proper: Callable[[str], bool],
 def recase(text: str, is_caseless: Callable[[str], bool], is_proper: Callable[[str], bool],
            is_title: Callable[[str], bool] = lambda word: False) -> str | None:
     """text with its caseless lines case-restored (lines with case kept as they are), or None when
-    every line has case (nothing to restore). A title written with its full stop ("mrs.") is
-    capitalised, and so is the name after it."""
+    every line has case (nothing to restore). A short title written with its full stop ("mrs.")
+    is capitalised, and so is the name after it (`is_title` says which words are such titles)."""
     lines = text.split("\n")
     changed = False
     for i, line in enumerate(lines):

@@ -24,7 +24,7 @@ from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, 
 from redact.policy import Policy, load_policy
 from redact.recase import SOURCE_TEXT, recase
 from redact.recognizers import Roster, build_analyzer, presidio_label_map
-from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_caseless
+from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_caseless, is_abbreviated_title
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
@@ -190,6 +190,9 @@ class Detector:
         English but no one's name: only a name list could say otherwise."""
         return word.lower() in self.resources.domain_vocabulary and not self.names.is_known_name(word)
 
+    def _is_abbreviated_title(self, word: str) -> bool:
+        return is_abbreviated_title(word, self.names.lex.titles)
+
     def _matched_in_same_case(self, term: str) -> bool:
         """Another mention of a detected value is looked for in its own case only when the value is
         also an everyday word (Hope, Will), made of the domain's vocabulary ("EXTREMITIES" once
@@ -290,7 +293,7 @@ class Detector:
         pass serves both."""
         for n, text in enumerate(texts):
             for offset, piece, owned in chunk(text):
-                view = recase(piece, _line_is_caseless, self._is_proper, self.names.lex.titles.__contains__)
+                view = recase(piece, _line_is_caseless, self._is_proper, self._is_abbreviated_title)
                 yield (view or piece), (n, offset, text, piece, owned, view is not None and view != piece)
 
     def _piece_candidates(self, texts: Iterable[str],

@@ -19,7 +19,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from redact.config import DetectionConfig
 from redact.recase import source_text
-from redact.recognizers.names import _BLANK, INITIALS_DOTTED, SPEAKER, _line_cases, _zipf
+from redact.recognizers.names import _BLANK, INITIALS_DOTTED, SPEAKER, _line_cases, _zipf, is_abbreviated_title
 from redact.spans import Span
 
 # The features, in the order the model reads them. Categorical ones are encoded with the
@@ -227,10 +227,10 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     tokens = view.tokens(span.start, span.end)
     first = tokens[0] if tokens else None
     prev = view.doc[first.i - 1] if first is not None and first.i > 0 else None
-    # A title's own full stop, which spaCy splits off in lower case and capitals ("DR. LONG"), ends
-    # no sentence: the word before it is the title.
+    # A short title's own full stop, which spaCy splits off in lower case and capitals ("DR. LONG"),
+    # ends no sentence: the word before it is the title.
     title_stop = prev is not None and prev.text == "." and prev.i > 0 and not view.doc[prev.i - 1].whitespace_ \
-        and view.doc[prev.i - 1].lower_ in res.title_or_kin
+        and is_abbreviated_title(view.doc[prev.i - 1].text, res.title_or_kin)
     if title_stop:
         prev = view.doc[prev.i - 1]
     titled = prev is not None and prev.lower_.rstrip(".") in res.title_or_kin

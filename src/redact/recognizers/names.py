@@ -48,6 +48,16 @@ NICKNAME_BEFORE_NAME = re.compile(r"[\"“](?P<nick>[A-Z][\w'’.-]*(?:[ \t][A-Z
                                   r"\((?=[A-Z][a-z]+[ \t][A-Z])")
 NICKNAME_AFTER_NAME = re.compile(r"(?<=[A-Za-z][ \t])\([ \t]?(?:aka[ \t]|a\.k\.a\.?[ \t])?"
                                  r"[\"“'](?P<nick>[^\"”'\n]{1,20})[\"”'][ \t]?\)")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def is_abbreviated_title(word: str, titles) -> bool:
+    """A title written short, which takes a full stop that ends no sentence ("Dr.", "MRS.", "Sgt."):
+    one without a vowel. A title spelled out ("Sister", "Doctor") before a stop ends a sentence."""
+    w = word.lower()
+    return w in titles and not _VOWEL.search(w)
+
+
 _CASED_ANYWAY = re.compile(r"\b(?:[AaPp]\.?[Mm]\.?|I)\b")
 # A blank ("____", what hand redaction and verify's masks leave) stood for a removed word,
 # usually a capitalised name: a line is not caseless because its capitals were blanked out.
@@ -451,7 +461,8 @@ class NameCueRecognizer(LocalRecognizer):
                 continue
             nxt = tok.i + 1
             # A title's own full stop, which spaCy splits off in lower case and capitals ("mr.", "DR.").
-            if is_title and nxt < len(doc) and doc[nxt].text == "." and not tok.whitespace_:
+            if nxt < len(doc) and doc[nxt].text == "." and not tok.whitespace_ \
+                    and is_abbreviated_title(word, self.lex.titles):
                 nxt += 1
             while nxt < len(doc) and doc[nxt].text in {",", "(", '"', "“", "'"}:
                 nxt += 1
