@@ -27,6 +27,7 @@ FOUND = {
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
                   ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
+                  ("PT UPSET AFTER CALL. SPOKE WITH FRANK ABOUT THE PLAN.", "FRANK"),  # a frequent given name
                   ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
     "places": [("We live in Olathe now.", "Olathe"),
                ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case
@@ -103,6 +104,8 @@ READABLE = {
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing"),
             ("EPIDURAL PLACED AT L4-5 WITH A TUOHY NEEDLE, LOSS OF RESISTANCE.", "TUOHY")],  # an eponym
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
+                     # a noun that a rare given name spells, in capitals
+                     ("2 CM LACERATION OVER THE CHIN. ABRASION TO R TEMPLE.", "CHIN"),
                      ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"
                       "DISPO: TO FLOOR WHEN BED FREE.", "BILAT"),                  # nursing shorthand
                      ("GI: TOL TF. TMAX 100.2. DISPO: HOME.", "TMAX"),

@@ -143,6 +143,9 @@ class NameSettings(_Strict):
     # Names that many clinical reports also write in lower case ("burns", "odor"): read as common
     # nouns only on a line in capitals, where case cannot tell.
     common_noun_names: frozenset[str] = frozenset()
+    # Given names borne by at least 0.01% of the Census sample: on a line in capitals a rarer one
+    # that reports write as a noun ("CHIN", "TEMPLE") reads as the noun.
+    frequent_first_names: frozenset[str] = frozenset()
     # Evidence only: one-word drug names, generic and brand.
     drugs: frozenset[str] = frozenset()
     # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
@@ -317,7 +320,7 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names = dict(raw["names"])
         names["first_names"] = _read_words(base / names["first_names"])
         names["last_names"] = _read_words(base / names["last_names"])
-        for key in ("domain_vocabulary", "common_noun_names", "drugs"):
+        for key in ("domain_vocabulary", "common_noun_names", "frequent_first_names", "drugs"):
             if key in names:
                 names[key] = _read_words(base / names[key])
         if "name_shape" in names:

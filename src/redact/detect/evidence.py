@@ -72,6 +72,7 @@ class Resources:
     name_shape: dict[str, float]
     other_languages: tuple[str, ...] = ()
     common_noun_names: frozenset[str] = frozenset()
+    frequent_first_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -81,7 +82,8 @@ class Resources:
                    config.places.countries | config.places.state_names, lex.roles, lex.abbreviations,
                    lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
-                   config.names.other_languages, config.names.common_noun_names)
+                   config.names.other_languages, config.names.common_noun_names,
+                   config.names.frequent_first_names)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
@@ -338,16 +340,17 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
 def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, res: Resources) -> bool:
     """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role; or,
     on a line in capitals and after no title, a person or place made of the clinical vocabulary
-    and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS"), where case cannot
-    mark a name, unless a word is also a given name (an organisation's generic words,
-    "Professional Association", are not)."""
+    and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS", "CHIN"), where case
+    cannot mark a name, unless a word is also a frequent given name ("FRANK"; an organisation's
+    generic words, "Professional Association", are not)."""
     if not content:
         return False
     if " ".join(words) in res.roles or all(
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
-        (w in res.domain_vocabulary or w in res.common_noun_names) and w not in res.first_names for w in content)
+        (w in res.domain_vocabulary or w in res.common_noun_names) and w not in res.frequent_first_names
+        for w in content)
 
 
 def _modifies_noun(last, tokens) -> bool:
