@@ -187,8 +187,8 @@ class Detector:
 
     def _is_vocabulary(self, word: str) -> bool:
         """A word dozens of unrelated reports use ("osteotomy", "parapneumonic"), rare in general
-        English but no one's name: only a name list could say otherwise."""
-        return word.lower() in self.resources.domain_vocabulary and not self.names.is_known_name(word)
+        English but no one's name (callers ask the name lists first)."""
+        return word.lower() in self.resources.domain_vocabulary
 
     def _is_abbreviated_title(self, word: str) -> bool:
         return is_abbreviated_title(word, self.names.lex.titles)
