@@ -104,6 +104,7 @@ READABLE = {
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing"),
             ("EPIDURAL PLACED AT L4-5 WITH A TUOHY NEEDLE, LOSS OF RESISTANCE.", "TUOHY")],  # an eponym
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
+                     ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      # a noun that a rare given name spells, in capitals
                      ("2 CM LACERATION OVER THE CHIN. ABRASION TO R TEMPLE.", "CHIN"),
                      ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"
@@ -144,6 +145,7 @@ READABLE = {
                   ("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
                   ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
+                  ("GIVEN LASIX 40MG IV, URINE OUTPUT UP.", "40MG"),                  # a dose in capitals
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
     # speakers numbered by diarization or interview software are roles, not handles

@@ -73,6 +73,7 @@ class Resources:
     other_languages: tuple[str, ...] = ()
     common_noun_names: frozenset[str] = frozenset()
     frequent_first_names: frozenset[str] = frozenset()
+    capital_shorthand: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -83,7 +84,7 @@ class Resources:
                    lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
                    config.names.other_languages, config.names.common_noun_names,
-                   config.names.frequent_first_names)
+                   config.names.frequent_first_names, lex.capital_shorthand)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
@@ -318,7 +319,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "prev_capitalised": float(prev is not None and prev.is_alpha and text[prev.idx].isupper()),
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
-        "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled, res)),
+        "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled,
+                                    not titled and all(w.isupper() for w in raw_words), res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -337,8 +339,10 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
     }
 
 
-def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, res: Resources) -> bool:
-    """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role; or,
+def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, shouted_untitled: bool,
+              res: Resources) -> bool:
+    """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role
+    (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); or,
     on a line in capitals and after no title, a person or place made of the clinical vocabulary
     and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS", "CHIN"), where case
     cannot mark a name, unless a word is also a frequent given name ("FRANK"; an organisation's
@@ -346,7 +350,8 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     if not content:
         return False
     if " ".join(words) in res.roles or all(
-            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles for w in content):
+            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles
+            or (shouted_untitled and w in res.capital_shorthand) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (w in res.domain_vocabulary or w in res.common_noun_names) and w not in res.frequent_first_names
