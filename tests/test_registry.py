@@ -102,6 +102,9 @@ READABLE = {
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing"),
+            # therapies and kinds of program are content, not organisations
+            ("She finished a Dialectical Behavior Therapy skills group in May.", "Dialectical Behavior Therapy"),
+            ("We tried Acceptance and Commitment Therapy with Dr. Ruiz.", "Acceptance"),
             ("EPIDURAL PLACED AT L4-5 WITH A TUOHY NEEDLE, LOSS OF RESISTANCE.", "TUOHY")],  # an eponym
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
@@ -120,7 +123,9 @@ READABLE = {
                   ("Client: I keep going back to what happened at work.\nTherapist: Wait.\n"
                    "Client: Yeah.\nTherapist: Let's begin there.", "Wait"),
                   ("Facilitator: Let's begin.\nPeer: Sure.", "Let's begin"),
-                  ("ok see u there\nmerry xmas!! wru partying?", "merry")],            # a greeting
+                  ("ok see u there\nmerry xmas!! wru partying?", "merry"),             # a greeting
+                  # people named by their job in a list of those present
+                  ("Attendees: two Peer Specialists, the Clinical Supervisor and Dana Ortiz.", "Clinical")],
     # a date's year is no house number before a street's abbreviation ("AV" block, "ST" segment)
     # a street type of another language is no street in a citation or a note in capitals
     "street-address-intl": [("Moore et al. Psychiatry Res 2019 found the same.", "Res 2019"),
@@ -148,6 +153,7 @@ READABLE = {
                   ("GIVEN LASIX 40MG IV, URINE OUTPUT UP.", "40MG"),                  # a dose in capitals
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
+    "spelled-out": [("That's Dubois, D-U-B-O-I-S. Thanks, bye.", "Thanks")],          # the next sentence
     # speakers numbered by diarization or interview software are roles, not handles
     "handle": [("SPEAKER_00: Okay, welcome back.\nSPEAKER_01: Thanks.\nSPEAKER_00: So, sleep.", "SPEAKER_01"),
                ("Spk1: Sure thing.\nSpk2: Yeah.", "Spk1")],

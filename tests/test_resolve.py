@@ -14,6 +14,7 @@ from redact.resolve import (
     cut_around_web_forms,
     cut_glued_words,
     drop_eponyms,
+    drop_methods,
     drop_offices,
     drop_repeated_word_names,
     expand_to_tokens,
@@ -262,12 +263,14 @@ def test_two_places_or_two_organisations_joined_by_and_the_are_two_spans():
 
 
 def test_titles_greetings_and_credentials_stay_outside_a_name():
-    non_names = {"hi", "dr", "madam", "chair", "am", "lcsw"}.__contains__
-    text = "Hi Rosa; Dr Amal Haddad AM; Madam Chair; Lena Ortiz LCSW; Dana Am; Mary Will"
+    non_names = {"hi", "dr", "madam", "chair", "am", "lcsw", "thanks", "will"}.__contains__
+    text = "Hi Rosa; Dr Amal Haddad AM; Madam Chair; Lena Ortiz LCSW; Dana Am; Mary Will; R-O-S-A. Thanks"
     spans = [Span(m, m + len(v), "PERSON", 0.9, "ner") for v in text.split("; ") for m in [text.index(v)]]
     kept = trim_person_edges(text, spans, lambda w: non_names(w.lower()))
-    # A form of address alone goes; a credential goes only in capitals ("Am" may be a name).
-    assert [text[s.start:s.end] for s in kept] == ["Rosa", "Amal Haddad", "Lena Ortiz", "Dana Am", "Mary Will"]
+    # A form of address alone goes; a credential goes only in capitals ("Am" may be a name), a
+    # greeting after a full stop whatever its case (the next sentence's).
+    assert [text[s.start:s.end] for s in kept] == ["Rosa", "Amal Haddad", "Lena Ortiz", "Dana Am", "Mary Will",
+                                                   "R-O-S-A."]
 
 
 def test_a_place_or_organisation_made_only_of_forms_of_address_goes():
@@ -305,7 +308,7 @@ def test_a_listed_name_is_kept_whole_even_when_it_is_a_role_word():
 
 
 OFFICES = {"minister", "premier", "secretary", "chair", "chancellor"}.__contains__
-MODIFIERS = {"deputy", "prime", "interim"}.__contains__
+MODIFIERS = {"deputy", "prime", "interim", "clinical", "certified"}.__contains__
 
 
 def GIVEN(word: str) -> bool:
@@ -348,11 +351,34 @@ OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_giv
     ("the YWCA specialist", [("YWCA specialist", "ORGANIZATION")], ["YWCA specialist"]),
     # the field is everyday words: a name before it stays
     ("Ann OkaforFamily Specialist", [("Ann OkaforFamily Specialist", "PERSON")], ["Ann OkaforFamily"]),
+    # what is left of an office whose word went elsewhere is no name either
+    ("two Certified staff and the Clinical lead", [("Certified", "ORGANIZATION"), ("Clinical", "PERSON")], []),
 ])
 def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
     out = drop_offices(text, spans, OFFICE_WORDS)
     assert [text[s.start:s.end] for s in out] == kept
+
+
+METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
+                         is_ordinary={"acceptance", "and", "commitment", "intensive", "outpatient", "the",
+                                      "for", "action"}.__contains__)
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    # a therapy or a kind of program made of ordinary words goes, with the pieces inside it
+    ("we tried Acceptance and Commitment Therapy", [("Acceptance and Commitment Therapy", "PERSON"),
+                                                    ("Acceptance", "PERSON")], []),
+    ("the Intensive Outpatient Program", [("Intensive Outpatient Program", "ORGANIZATION")], []),
+    # a rare word or a name in it keeps it; so does a method that is not the head
+    ("at Okafor Therapy", [("Okafor Therapy", "ORGANIZATION")], ["Okafor Therapy"]),
+    ("the Centre for Action Plan", [("Centre for Action Plan", "ORGANIZATION")], ["Centre for Action Plan"]),
+    # other labels are never touched
+    ("Intensive Outpatient Program", [("Intensive Outpatient Program", "LOCATION")], ["Intensive Outpatient Program"]),
+])
+def test_a_method_named_in_capitals_is_no_organisation(text, found, kept):
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    assert [text[s.start:s.end] for s in drop_methods(text, spans, METHOD_WORDS)] == kept
 
 
 def test_an_office_found_by_a_rule_is_kept():

@@ -47,6 +47,8 @@ class WordSense:
     is_name_lead_word: Callable[[str], bool] = lambda word: False
     is_facility_word: Callable[[str], bool] = lambda word: False
     is_name_particle: Callable[[str], bool] = lambda word: False
+    is_method: Callable[[str], bool] = lambda word: False
+    is_ordinary: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -163,6 +165,7 @@ def split_people(text: str, spans: Iterable[Span]) -> list[Span]:
 
 
 _EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_WORD_PART = re.compile(r"[^\W\d_]+")
 
 
 def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Callable[[str], bool],
@@ -185,8 +188,10 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
         first, last = 0, len(words)
         while first < last and is_form_of_address(words[first].group()):
             first += 1
-        # Only a credential in capitals goes at the end: "Neagle AM", not the "Will" of "Mary Will".
-        while last > first and words[last - 1].group().isupper() and is_form_of_address(words[last - 1].group()):
+        # Only a credential in capitals goes at the end: "Neagle AM", not the "Will" of "Mary Will";
+        # a greeting or role word after a full stop starts the next sentence whatever its case.
+        while last > first and is_form_of_address(words[last - 1].group()) and (
+                words[last - 1].group().isupper() or last >= 2 and words[last - 2].group().endswith(".")):
             last -= 1
         # Only such words, or a title before a lone letter (a role code or placeholder: "Grad C",
         # "Dr. X"): no name at all.
@@ -275,6 +280,9 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
             continue
         parts = list(_EDGE_WORD.finditer(text, span.start, span.end))
         lowered = [w.group().lower().strip(".,'’") for w in parts]
+        if parts and all(words.is_office_modifier(w) and not words.is_known_name(w) for w in lowered):
+            replaced[n] = []  # what is left of an office once its word went elsewhere ("Clinical")
+            continue
         found = [i for i, w in enumerate(lowered)
                  if words.is_office(w) or (words.is_job(w) and parts[i].group()[0].isupper())]
         if not found or any(words.is_given_name(w.group()) for w in parts[:found[-1]]):
@@ -301,7 +309,7 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
             offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
-    if not offices:
+    if not replaced:
         return spans
     out = []
     for n, span in enumerate(spans):
@@ -316,6 +324,23 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         if text[cut:span.end].strip() and not any(portfolio for _, portfolio in inside):
             out.append(Span(cut, span.end, span.label, span.score, span.source))
     return out
+
+
+def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
+                 is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """A therapy, curriculum or kind of service named in capitals ("Acceptance and Commitment
+    Therapy") is no person or organisation: a span ending in a method word whose other words are
+    all ordinary (no rare word, given name or town) goes, with the pieces other candidates found
+    inside it. After "for" or "of" the method is not the head ("Centre for ... Interventions")."""
+    spans = list(spans)
+    methods = []
+    for span in spans:
+        lowered = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
+        if (span.label in _PERSON_OR_ORG and not is_rule(span) and lowered and words.is_method(lowered[-1])
+                and all(words.is_ordinary(w) and w not in ("for", "of") for w in lowered[:-1])):
+            methods.append((span.start, span.end))
+    return [span for span in spans if span.label not in _PERSON_OR_ORG or is_rule(span)
+            or not any(start <= span.start and span.end <= end for start, end in methods)]
 
 
 def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -732,7 +757,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
             is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
-    spans = take_attached_times(text, split_at_breaks(text, spans))
+    # Methods before people are split: "Acceptance and Commitment Therapy" is one title.
+    spans = drop_methods(text, take_attached_times(text, split_at_breaks(text, spans)), words, is_rule)
     spans = drop_repeated_word_names(text, split_people(text, spans), is_rule)
     spans = trim_lower_case_edges(text, cut_glued_words(text, spans, words, is_rule), words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
@@ -745,5 +771,6 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     spans = merge(split_at_breaks(text, expand_to_tokens(text, spans)), text)
     # Merging, extending and propagating can bring a title, credential or office back beside a
     # name, or copy a name onto an eponym.
-    spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)
+    spans = drop_methods(text, drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule),
+                         words, is_rule)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -24,7 +24,13 @@ from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, 
 from redact.policy import Policy, load_policy
 from redact.recase import SOURCE_TEXT, recase
 from redact.recognizers import Roster, build_analyzer, presidio_label_map
-from redact.recognizers.names import NameCueRecognizer, _line_cases, _line_is_caseless, is_abbreviated_title
+from redact.recognizers.names import (
+    RARE_PROPER_ZIPF,
+    NameCueRecognizer,
+    _line_cases,
+    _line_is_caseless,
+    is_abbreviated_title,
+)
 from redact.recognizers.names import _zipf as zipf
 from redact.recognizers.ner import NerRecognizer
 from redact.recognizers.roster import NAME as ROSTER
@@ -122,6 +128,11 @@ def is_age_number(word: str) -> bool:
                and p not in ("hundred", "thousand", "million", "billion") for p in parts)
 
 
+def _singular_in(words: frozenset[str]) -> Callable[[str], bool]:
+    """Membership of a lower-case word or its plural ("specialists" of "specialist")."""
+    return lambda word: word in words or (word.endswith("s") and word[:-1] in words)
+
+
 class Detector:
     """Finds identifier spans in texts: the library's detection entry point.
 
@@ -169,7 +180,8 @@ class Detector:
             is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__,
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
-            is_name_particle=lex.name_particles.__contains__)
+            is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
+            is_ordinary=self._is_ordinary)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
@@ -189,6 +201,13 @@ class Detector:
         """A word dozens of unrelated reports use ("osteotomy", "parapneumonic"), rare in general
         English but no one's name (callers ask the name lists first)."""
         return word.lower() in self.resources.domain_vocabulary
+
+    def _is_ordinary(self, word: str) -> bool:
+        """A lower-case word that names no one and nowhere: not rare (or the domain's vocabulary),
+        no given name or town, and a surname only when it is common English too ("peer")."""
+        return ((zipf(word) >= RARE_PROPER_ZIPF or word in self.resources.domain_vocabulary)
+                and not self.names.is_first_name(word) and word not in self.resources.towns
+                and (word not in self.names.names.last_names or self._is_common_word(word)))
 
     def _is_abbreviated_title(self, word: str) -> bool:
         return is_abbreviated_title(word, self.names.lex.titles)

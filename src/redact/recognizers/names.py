@@ -228,11 +228,19 @@ class NameCueRecognizer(LocalRecognizer):
             idx = items.find(part, pos)
             pos = idx + len(part)
             part = re.split(r"\s[-–(:]|\(|\s{2,}", part)[0]
-            if not part or any(c.isdigit() for c in part) or len(part.split()) > 4 or "@" in part:
+            if not part or any(c.isdigit() for c in part) or len(part.split()) > 4 or "@" in part \
+                    or self._names_a_job(part):
                 continue
             found += [(s, e, 0.75) for s, e in self._name_words(part, items_start + idx, True)
                       if self.looks_like_name(text[s:e], caseless=True)]
         return found
+
+    def _names_a_job(self, item: str) -> bool:
+        """A list item that ends in a job, an office or a role ("the Clinical Supervisor", "two
+        Peer Specialists") names who came by what they do, not by name."""
+        last = item.split()[-1].lower().strip(".,;")
+        return any(w in self.lex.jobs or w in self.lex.offices or w in self.lex.roles
+                   for w in (last, last[:-1] if last.endswith("s") else last))
 
     def _list_items(self, text: str) -> list[tuple[int, int, float]]:
         found = []
