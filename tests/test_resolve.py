@@ -351,6 +351,10 @@ OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_giv
     ("the YWCA specialist", [("YWCA specialist", "ORGANIZATION")], ["YWCA specialist"]),
     # the field is everyday words: a name before it stays
     ("Ann OkaforFamily Specialist", [("Ann OkaforFamily Specialist", "PERSON")], ["Ann OkaforFamily"]),
+    # jobs in the plural are an office when a modifier leads them, otherwise a firm's name
+    ("two Certified Peer Specialists came", [("Certified Peer Specialists", "ORGANIZATION")], []),
+    ("at Affiliated Family Specialists", [("Affiliated Family Specialists", "ORGANIZATION")],
+     ["Affiliated Family Specialists"]),
     # what is left of an office whose word went elsewhere is no name either
     ("two Certified staff and the Clinical lead", [("Certified", "ORGANIZATION"), ("Clinical", "PERSON")], []),
 ])

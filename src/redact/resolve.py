@@ -285,6 +285,11 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
             continue
         found = [i for i, w in enumerate(lowered)
                  if words.is_office(w) or (words.is_job(w) and parts[i].group()[0].isupper())]
+        # Jobs in the plural name a firm ("Affiliated Family Counselors") unless a modifier that
+        # makes an office leads them ("Certified Peer Specialists").
+        if not found and len(lowered) > 1 and words.is_office_modifier(lowered[0]) and lowered[-1].endswith("s") \
+                and words.is_job(lowered[-1][:-1]) and parts[-1].group()[0].isupper():
+            found = [len(lowered) - 1]
         if not found or any(words.is_given_name(w.group()) for w in parts[:found[-1]]):
             continue
         last = first = found[-1]
