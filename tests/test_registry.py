@@ -154,6 +154,9 @@ READABLE = {
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
     "spelled-out": [("That's Dubois, D-U-B-O-I-S. Thanks, bye.", "Thanks")],          # the next sentence
+    # placeholders already replace a name (the annotation guide)
+    "facility": [("Transferred to ABCD General Hospital for a CT, seen by Dr. XYZ.", "ABCD General Hospital"),
+                 ("Transferred to ABCD General Hospital for a CT, seen by Dr. XYZ.", "XYZ")],
     # speakers numbered by diarization or interview software are roles, not handles
     "handle": [("SPEAKER_00: Okay, welcome back.\nSPEAKER_01: Thanks.\nSPEAKER_00: So, sleep.", "SPEAKER_01"),
                ("Spk1: Sure thing.\nSpk2: Yeah.", "Spk1")],

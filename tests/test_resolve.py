@@ -16,6 +16,7 @@ from redact.resolve import (
     drop_eponyms,
     drop_methods,
     drop_offices,
+    drop_placeholders,
     drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
@@ -383,6 +384,22 @@ METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
 def test_a_method_named_in_capitals_is_no_organisation(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
     assert [text[s.start:s.end] for s in drop_methods(text, spans, METHOD_WORDS)] == kept
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    # a placeholder already replaces a name: a person of letter runs, a place of one and its kind
+    ("seen by Dr. XYZ at ABCD General Hospital", [("XYZ", "PERSON"), ("ABCD General Hospital", "ORGANIZATION")],
+     []),
+    ("lives on Xyz Street", [("Xyz Street", "LOCATION")], []),
+    # a letter run that is a name's own word stays; so do short runs ("ST") and other labels
+    ("watch ABC News", [("ABC News", "ORGANIZATION")], ["ABC News"]),
+    ("at ST MARY HOSPITAL", [("ST MARY HOSPITAL", "ORGANIZATION")], ["ST MARY HOSPITAL"]),
+    ("code ABC", [("ABC", "ID")], ["ABC"]),
+])
+def test_a_placeholder_is_no_identifier(text, found, kept):
+    words = WordSense(is_facility_word={"hospital"}.__contains__, is_name_type_word={"street"}.__contains__)
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    assert [text[s.start:s.end] for s in drop_placeholders(text, spans, words)] == kept
 
 
 def test_an_office_found_by_a_rule_is_kept():

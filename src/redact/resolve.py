@@ -331,6 +331,29 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
     return out
 
 
+def is_placeholder_word(word: str) -> bool:
+    """Letters in alphabet order ("ABC", "xyz", "ABCD"), what reports write for a withheld name."""
+    w = word.lower()
+    return len(w) >= 3 and w.isalpha() and all(ord(b) - ord(a) == 1 for a, b in zip(w, w[1:]))
+
+
+def drop_placeholders(text: str, spans: Iterable[Span], words: WordSense,
+                      is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """A placeholder already replaces a name (the annotation guide: "Dr. XYZ", "ABC Hospital"): a
+    person made only of letter runs, or a place or organisation whose letter run stands before
+    what kind of place it is, is no identifier."""
+    out = []
+    for span in spans:
+        parts = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
+        runs = [is_placeholder_word(w) for w in parts]
+        if span.label in NAME_LABELS and not is_rule(span) and any(runs) and (
+                all(runs) if span.label == "PERSON"
+                else any(words.is_facility_word(w) or words.is_name_type_word(w) for w in parts)):
+            continue
+        out.append(span)
+    return out
+
+
 def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
                  is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A therapy, curriculum or kind of service named in capitals ("Acceptance and Commitment
@@ -778,4 +801,5 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     # name, or copy a name onto an eponym.
     spans = drop_methods(text, drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule),
                          words, is_rule)
+    spans = drop_placeholders(text, spans, words, is_rule)
     return trim_closing_punctuation(text, trim_person_edges(text, spans, words.is_form_of_address, is_rule))
