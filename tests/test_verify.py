@@ -93,6 +93,19 @@ def test_mask_keeps_offsets_and_drops_own_placeholders():
     assert residuals([inside, overlapping], regions, masked) == [Span(14, 18, "PERSON")]
 
 
+def test_everyday_words_beside_a_placeholder_are_no_residual():
+    text = "Met at [ORGANIZATION_1] fellowship hall with [PERSON_1] Okafor; [PERSON_3] left the hall early"
+    masked, regions = mask_placeholders(text)
+    plain = {"fellowship", "hall", "left", "early"}.__contains__
+
+    def at(value: str) -> Span:
+        return Span(text.index(value), text.index(value) + len(value), "PERSON")
+    spans = [at("fellowship hall"), at("[PERSON_1] Okafor"), at("[PERSON_3] left"), at("hall early")]
+    # A name beside a placeholder is a residual; everyday words in or beside one are not, while
+    # the same words apart from any placeholder are still reported.
+    assert residuals(spans, regions, masked, plain) == [at(" Okafor"), at("hall early")]
+
+
 @pytest.mark.parametrize("line, caseless", [
     ("thanks so much, will get back to you shortly ok", True),
     # the same chat line with its names masked: the capitals were blanked, not never written

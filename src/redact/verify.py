@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -102,9 +102,12 @@ def mask_placeholders(text: str, patterns: Sequence[re.Pattern] = PLACEHOLDERS) 
     return "".join(chars), merged
 
 
-def residuals(spans: Iterable[Span], regions: Sequence[tuple[int, int]], masked: str) -> list[Span]:
+def residuals(spans: Iterable[Span], regions: Sequence[tuple[int, int]], masked: str,
+              is_plain: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Spans not explained by a placeholder: those inside a mask go, those overlapping one are
-    trimmed to the unmasked part (kept if any word character is left)."""
+    trimmed to the unmasked part, kept if a word is left that could be a name: everyday words
+    in or beside a placeholder ("[ORGANIZATION_1] mobile outreach") were read as the rest of the name
+    it replaced (`is_plain` says which words are such)."""
     out = []
     for span in spans:
         start, end = span.start, span.end
@@ -113,7 +116,11 @@ def residuals(spans: Iterable[Span], regions: Sequence[tuple[int, int]], masked:
                 start = r_end
             if r_start < end <= r_end:
                 end = r_start
-        if start < end and re.search(r"\w", masked[start:end].replace(MASK_CHAR, "")):
+        words = re.findall(r"[^\W\d_]+|\d+", masked[start:end].replace(MASK_CHAR, " ")) if start < end else []
+        beside = (start, end) != (span.start, span.end) or any(
+            0 <= start - r_end <= 1 and not masked[r_end:start].strip() or 0 <= r_start - end <= 1
+            and not masked[end:r_start].strip() for r_start, r_end in regions)
+        if words and not (beside and all(is_plain(w) for w in words)):
             out.append(Span(start, end, span.label, span.score, span.source))
     return out
 
@@ -387,7 +394,7 @@ def verify(folder: Path, redactor, patterns: Sequence[re.Pattern] = PLACEHOLDERS
         if n < 0:
             spans = [s for s in spans if s.score >= FILE_NAME_MIN_SCORE]
             spans += [f for f in foreign_words(masked) if not any(s.start < f.end and f.start < s.end for s in spans)]
-        for span in residuals(spans, regions, masked):
+        for span in residuals(spans, regions, masked, redactor.detector.is_plain_word):
             report.findings.append(Finding(report.file, max(n, 0), span.start, span.end, span.label,
                                            round(span.score, 4), "file name" if n < 0 else "content"))
     for n, report in enumerate(reports, 1):

@@ -229,6 +229,13 @@ class Detector:
         """Common English, whether or not a name list has it too ("case", "family")."""
         return zipf(word) >= self.config.names.common_word_zipf
 
+    def is_plain_word(self, word: str) -> bool:
+        """An everyday word no one is named by: common English no name list knows, or an everyday
+        word only a surname list holds ("hall", "court"). Digits are never plain."""
+        w = word.lower()
+        return w.isalpha() and (self._is_common_non_name(w)
+                                or (zipf(w) >= EVERYDAY_ZIPF and not self.names.is_first_name(w)))
+
     def _is_common_non_name(self, word: str) -> bool:
         """Common English that no name list knows ("universities", a verb)."""
         return zipf(word) >= self.config.names.common_word_zipf and not self.names.is_known_name(word)
