@@ -49,6 +49,7 @@ class WordSense:
     is_name_particle: Callable[[str], bool] = lambda word: False
     is_method: Callable[[str], bool] = lambda word: False
     is_ordinary: Callable[[str], bool] = lambda word: False
+    is_foreign_word: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -205,13 +206,14 @@ def trim_person_edges(text: str, spans: Iterable[Span], is_form_of_address: Call
 
 def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
                           is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
-    """Everyday words in lower case at either end of a name with capitals ("the <acronym>
-    budget", "so lucky <name>") are the sentence around it, not the name: a name written with
-    capitals writes its own words so. A word that says what a place is ("<name> clinic"), a
-    particle ("de") or a word a name list knows stays; so does a span with no capital (a lower-case
-    chat names in lower case)."""
+    """Everyday words in lower case, of English or of another language a note mixes in, at either
+    end of a name with capitals ("the <acronym> budget", "so lucky <name>", "<name> compartió")
+    are the sentence around it, not the name: a name written with capitals writes its own words
+    so. A word that says what a place is ("<name> clinic"), a particle ("de") or a word a name
+    list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
     def everyday(word: str) -> bool:
-        return word.islower() and words.is_common_word(word) and not words.is_known_name(word) \
+        return word.islower() and (words.is_common_word(word) or words.is_foreign_word(word)) \
+            and not words.is_known_name(word) \
             and not words.is_name_type_word(word) and not words.is_facility_word(word) \
             and not words.is_name_particle(word)
 
