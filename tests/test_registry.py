@@ -152,6 +152,7 @@ READABLE = {
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
                   ("The budget for 2019-20 was cut.", "2019-20"),                     # a year range
                   ("GIVEN LASIX 40MG IV, URINE OUTPUT UP.", "40MG"),                  # a dose in capitals
+                  ("MORPHINE 2MG IV Q4HRS PRN PAIN.", "Q4HRS"),                       # a dosing interval
                   ("We fixed it with a plate with 12 screws.", "with 12")],           # words after "plate"
     "time": [("Group starts at 3pm in the shelter.", "3pm")],
     "spelled-out": [("That's Dubois, D-U-B-O-I-S. Thanks, bye.", "Thanks")],          # the next sentence

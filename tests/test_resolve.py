@@ -396,6 +396,8 @@ def test_a_method_named_in_capitals_is_no_organisation(text, found, kept):
     ("watch ABC News", [("ABC News", "ORGANIZATION")], ["ABC News"]),
     ("at ST MARY HOSPITAL", [("ST MARY HOSPITAL", "ORGANIZATION")], ["ST MARY HOSPITAL"]),
     ("code ABC", [("ABC", "ID")], ["ABC"]),
+    # a number counting up stands in for one withheld; other numbers are identifiers
+    ("MRN 123456, zip 12345, MRN 482913", [("123456", "ID"), ("12345", "ZIP"), ("482913", "ID")], ["482913"]),
 ])
 def test_a_placeholder_is_no_identifier(text, found, kept):
     words = WordSense(is_facility_word={"hospital"}.__contains__, is_name_type_word={"street"}.__contains__)

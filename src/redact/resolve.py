@@ -339,13 +339,22 @@ def is_placeholder_word(word: str) -> bool:
     return len(w) >= 3 and w.isalpha() and all(ord(b) - ord(a) == 1 for a, b in zip(w, w[1:]))
 
 
+def is_placeholder_number(value: str) -> bool:
+    """Digits counting up ("12345", "123-456-7890"), what reports write for a withheld number."""
+    digits = [int(c) for c in value if c.isdigit()]
+    return len(digits) >= 5 and not re.search(r"[^\d\s().-]", value) \
+        and all(b == (a + 1) % 10 for a, b in zip(digits, digits[1:]))
+
+
 def drop_placeholders(text: str, spans: Iterable[Span], words: WordSense,
                       is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A placeholder already replaces a name (the annotation guide: "Dr. XYZ", "ABC Hospital"): a
-    person made only of letter runs, or a place or organisation whose letter run stands before
-    what kind of place it is, is no identifier."""
+    person made only of letter runs, a place or organisation whose letter run stands before what
+    kind of place it is, or a number counting up ("MRN 123456") is no identifier."""
     out = []
     for span in spans:
+        if not is_rule(span) and is_placeholder_number(text[span.start:span.end]):
+            continue
         parts = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
         runs = [is_placeholder_word(w) for w in parts]
         if span.label in NAME_LABELS and not is_rule(span) and any(runs) and (
