@@ -370,7 +370,7 @@ def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
     """A therapy, curriculum or kind of service named in capitals ("Acceptance and Commitment
     Therapy") is no person or organisation: a span ending in a method word whose other words are
     all ordinary (no rare word, given name or town) goes, with the pieces other candidates found
-    inside it. After "for" or "of" the method is not the head ("Centre for ... Interventions")."""
+    inside it. After "for" or "of" the method is not the head ("Institute for ... Therapy")."""
     spans = list(spans)
     methods = []
     for span in spans:

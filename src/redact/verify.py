@@ -106,7 +106,7 @@ def residuals(spans: Iterable[Span], regions: Sequence[tuple[int, int]], masked:
               is_plain: Callable[[str], bool] = lambda word: False) -> list[Span]:
     """Spans not explained by a placeholder: those inside a mask go, those overlapping one are
     trimmed to the unmasked part, kept if a word is left that could be a name: everyday words
-    in or beside a placeholder ("[ORGANIZATION_1] mobile outreach") were read as the rest of the name
+    in or beside a placeholder ("[ORGANIZATION_1] front desk") were read as the rest of the name
     it replaced (`is_plain` says which words are such)."""
     out = []
     for span in spans:
