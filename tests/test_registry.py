@@ -27,6 +27,7 @@ FOUND = {
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
                   ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
+                  ("PT SEEN BY DR. ADOMAITIS TODAY.", "ADOMAITIS"),  # a surname that ends like an inflammation
                   ("PT UPSET AFTER CALL. SPOKE WITH FRANK ABOUT THE PLAN.", "FRANK"),  # a frequent given name
                   ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
     "places": [("We live in Olathe now.", "Olathe"),
@@ -110,6 +111,8 @@ READABLE = {
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated
+                     # built like clinical terms, however rare
+                     ("HX OF PERICARDITIS AND PERICARDECTOMY IN 2006. HEMATURIA NOTED.", "PERICARDECTOMY"),
                      # a noun that a rare given name spells, in capitals
                      ("2 CM LACERATION OVER THE CHIN. ABRASION TO R TEMPLE.", "CHIN"),
                      ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"

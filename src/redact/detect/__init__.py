@@ -200,12 +200,12 @@ class Detector:
     def _is_vocabulary(self, word: str) -> bool:
         """A word dozens of unrelated reports use ("osteotomy", "parapneumonic"), rare in general
         English but no one's name (callers ask the name lists first)."""
-        return word.lower() in self.resources.domain_vocabulary
+        return self.resources.is_vocabulary(word)
 
     def _is_ordinary(self, word: str) -> bool:
         """A lower-case word that names no one and nowhere: not rare (or the domain's vocabulary),
         no given name or town, and a surname only when it is common English too ("peer")."""
-        return ((zipf(word) >= RARE_PROPER_ZIPF or word in self.resources.domain_vocabulary)
+        return ((zipf(word) >= RARE_PROPER_ZIPF or self.resources.is_vocabulary(word))
                 and not self.names.is_first_name(word) and word not in self.resources.towns
                 and (word not in self.names.names.last_names or self._is_common_word(word)))
 
@@ -221,7 +221,7 @@ class Detector:
         "apple" of a meeting are not the "Channel" of a name read once)."""
         words, names = term.lower().split(), self.names
         return (names.is_everyday_word(term)
-                or all(w in self.resources.domain_vocabulary for w in words)
+                or all(self.resources.is_vocabulary(w) for w in words)
                 or all(self._is_common_non_name(w) for w in words)
                 or all(zipf(w) >= EVERYDAY_ZIPF and not names.is_first_name(w) for w in words))
 
@@ -311,7 +311,7 @@ class Detector:
             return not names.is_everyday_word(word)
         w = word.lower()
         return len(w) >= 3 and zipf(w) < 2.5 and not (
-            w in self.resources.domain_vocabulary or w in self.resources.medications)
+            self.resources.is_vocabulary(w) or w in self.resources.medications)
 
     def _views(self, texts: Iterable[str]) -> Iterator[tuple[str, tuple]]:
         """(what spaCy reads, (text number, piece offset, text, piece, owned, recased)) per piece:

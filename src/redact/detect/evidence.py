@@ -74,6 +74,8 @@ class Resources:
     common_noun_names: frozenset[str] = frozenset()
     frequent_first_names: frozenset[str] = frozenset()
     capital_shorthand: frozenset[str] = frozenset()
+    # Endings of clinical terms (lexicon `clinical_endings`), as one pattern.
+    clinical_ending: re.Pattern | None = None
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -84,7 +86,17 @@ class Resources:
                    lex.medications | config.names.drugs, lex.titles | lex.kinship, lex.not_names, lex.fillers,
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
                    config.names.other_languages, config.names.common_noun_names,
-                   config.names.frequent_first_names, lex.capital_shorthand)
+                   config.names.frequent_first_names, lex.capital_shorthand,
+                   re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None)
+
+    def is_vocabulary(self, word: str) -> bool:
+        """A word of the domain's vocabulary: one dozens of unrelated reports use, or one built
+        like a clinical term ("pericardectomy", "hematuria") that no name or place list holds."""
+        w = word.lower()
+        return w in self.domain_vocabulary or (
+            len(w) >= 7 and self.clinical_ending is not None and self.clinical_ending.search(w) is not None
+            and w not in self.first_names and w not in self.last_names and w not in self.towns
+            and w not in self.world_places)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
@@ -318,7 +330,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "name_share": sum(1 for w in words if w in res.first_names or w in res.last_names) / max(1, len(words)),
         "prev_capitalised": float(prev is not None and prev.is_alpha and text[prev.idx].isupper()),
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
-        "domain_share": sum(1 for w in words if w in res.domain_vocabulary) / max(1, len(words)),
+        "domain_share": sum(1 for w in words if res.is_vocabulary(w)) / max(1, len(words)),
         "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled,
                                     not titled and all(w.isupper() for w in raw_words), res)),
         "shape_mean": sum(shapes) / len(shapes),
@@ -354,7 +366,7 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
             or (shouted_untitled and w in res.capital_shorthand) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
-        (w in res.domain_vocabulary or w in res.common_noun_names) and w not in res.frequent_first_names
+        (res.is_vocabulary(w) or w in res.common_noun_names) and w not in res.frequent_first_names
         for w in content)
 
 
