@@ -290,7 +290,7 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         # Jobs in the plural name a firm ("Affiliated Family Counselors") unless a modifier that
         # makes an office leads them ("Certified Peer Specialists").
         if not found and len(lowered) > 1 and words.is_office_modifier(lowered[0]) and lowered[-1].endswith("s") \
-                and words.is_job(lowered[-1][:-1]) and parts[-1].group()[0].isupper():
+                and words.is_job(lowered[-1].removesuffix("s")) and parts[-1].group()[0].isupper():
             found = [len(lowered) - 1]
         if not found or any(words.is_given_name(w.group()) for w in parts[:found[-1]]):
             continue
@@ -333,10 +333,9 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
     return out
 
 
-def is_placeholder_word(word: str) -> bool:
-    """Letters in alphabet order ("ABC", "xyz", "ABCD"), what reports write for a withheld name."""
-    w = word.lower()
-    return len(w) >= 3 and w.isalpha() and all(ord(b) - ord(a) == 1 for a, b in zip(w, w[1:]))
+def in_alphabet_order(word: str) -> bool:
+    """Letters one after another in the alphabet ("ABC", "xyz"): what reports write for a withheld name."""
+    return word.isalpha() and all(ord(b) - ord(a) == 1 for a, b in zip(word.lower(), word[1:].lower()))
 
 
 def is_placeholder_number(value: str) -> bool:
@@ -353,14 +352,15 @@ def drop_placeholders(text: str, spans: Iterable[Span], words: WordSense,
     kind of place it is, or a number counting up ("MRN 123456") is no identifier."""
     out = []
     for span in spans:
-        if not is_rule(span) and is_placeholder_number(text[span.start:span.end]):
-            continue
-        parts = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
-        runs = [is_placeholder_word(w) for w in parts]
-        if span.label in NAME_LABELS and not is_rule(span) and any(runs) and (
-                all(runs) if span.label == "PERSON"
-                else any(words.is_facility_word(w) or words.is_name_type_word(w) for w in parts)):
-            continue
+        if not is_rule(span):
+            if is_placeholder_number(text[span.start:span.end]):
+                continue
+            parts = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
+            runs = [len(w) >= 3 and in_alphabet_order(w) for w in parts]
+            if span.label in NAME_LABELS and any(runs) and (
+                    all(runs) if span.label == "PERSON"
+                    else any(words.is_facility_word(w) or words.is_name_type_word(w) for w in parts)):
+                continue
         out.append(span)
     return out
 

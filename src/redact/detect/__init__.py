@@ -130,7 +130,7 @@ def is_age_number(word: str) -> bool:
 
 def _singular_in(words: frozenset[str]) -> Callable[[str], bool]:
     """Membership of a lower-case word or its plural ("specialists" of "specialist")."""
-    return lambda word: word in words or (word.endswith("s") and word[:-1] in words)
+    return lambda word: word in words or word.removesuffix("s") in words
 
 
 class Detector:
@@ -195,12 +195,7 @@ class Detector:
             return False
         if names.is_known_name(word):
             return zipf(word) < EVERYDAY_ZIPF
-        return zipf(word) < 3.0 and not self._is_vocabulary(word)
-
-    def _is_vocabulary(self, word: str) -> bool:
-        """A word dozens of unrelated reports use ("osteotomy", "parapneumonic"), rare in general
-        English but no one's name (callers ask the name lists first)."""
-        return self.resources.is_vocabulary(word)
+        return zipf(word) < 3.0 and not self.resources.is_vocabulary(word)
 
     def _is_ordinary(self, word: str) -> bool:
         """A lower-case word that names no one and nowhere: not rare (or the domain's vocabulary),
@@ -265,7 +260,7 @@ class Detector:
         if self.names.is_non_name(word):
             return False
         return self.names.is_known_name(word) or (word[0].isupper() and not self._is_common_non_name(word)
-                                                   and not self._is_vocabulary(word))
+                                                   and not self.resources.is_vocabulary(word))
 
     def _spans(self, text: str, artifacts) -> list[Span]:
         """Every recognizer's candidates, however weak: the decision, not a score threshold, says

@@ -20,6 +20,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from redact.config import DetectionConfig
 from redact.recase import source_text
 from redact.recognizers.names import _BLANK, INITIALS_DOTTED, SPEAKER, _line_cases, _zipf, is_abbreviated_title
+from redact.resolve import in_alphabet_order
 from redact.spans import Span
 
 # The features, in the order the model reads them. Categorical ones are encoded with the
@@ -383,7 +384,7 @@ def _humps(word: str) -> int:
 
 
 def _letter_run(word: str) -> bool:
-    return len(word) >= 2 and word.isupper() and all(ord(b) - ord(a) == 1 for a, b in zip(word, word[1:]))
+    return len(word) >= 2 and word.isupper() and in_alphabet_order(word)
 
 
 def rows(doc: Doc, spans: list[Span], resources: Resources) -> list[dict]:

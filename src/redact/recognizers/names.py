@@ -240,7 +240,7 @@ class NameCueRecognizer(LocalRecognizer):
         Peer Specialists") names who came by what they do, not by name."""
         last = item.split()[-1].lower().strip(".,;")
         return any(w in self.lex.jobs or w in self.lex.offices or w in self.lex.roles
-                   for w in (last, last[:-1] if last.endswith("s") else last))
+                   for w in (last, last.removesuffix("s")))
 
     def _list_items(self, text: str) -> list[tuple[int, int, float]]:
         found = []
