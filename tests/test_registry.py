@@ -162,7 +162,10 @@ READABLE = {
     "spelled-out": [("That's Dubois, D-U-B-O-I-S. Thanks, bye.", "Thanks")],          # the next sentence
     # placeholders already replace a name (the annotation guide)
     "facility": [("Transferred to ABCD General Hospital for a CT, seen by Dr. XYZ.", "ABCD General Hospital"),
-                 ("Transferred to ABCD General Hospital for a CT, seen by Dr. XYZ.", "XYZ")],
+                 ("Transferred to ABCD General Hospital for a CT, seen by Dr. XYZ.", "XYZ"),
+                 # parts of a hospital named by the domain's vocabulary are kinds, not organisations
+                 ("Seen in the Podiatry Clinic, then moved to the General Medical Floor.", "Podiatry Clinic"),
+                 ("Seen in the Podiatry Clinic, then moved to the General Medical Floor.", "General Medical Floor")],
     # speakers numbered by diarization or interview software are roles, not handles
     "handle": [("SPEAKER_00: Okay, welcome back.\nSPEAKER_01: Thanks.\nSPEAKER_00: So, sleep.", "SPEAKER_01"),
                ("Spk1: Sure thing.\nSpk2: Yeah.", "Spk1")],

@@ -367,8 +367,11 @@ def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
 
 
 METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
+                         is_unit={"clinic", "department"}.__contains__,
+                         is_vocabulary={"podiatry", "medical", "general", "outpatient"}.__contains__,
                          is_ordinary={"acceptance", "and", "commitment", "intensive", "outpatient", "the",
-                                      "for", "action"}.__contains__)
+                                      "for", "action", "podiatry", "medical", "general", "hope",
+                                      "police"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, kept", [
@@ -379,6 +382,13 @@ METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
     # a rare word or a name in it keeps it; so does a method that is not the head
     ("at Okafor Therapy", [("Okafor Therapy", "ORGANIZATION")], ["Okafor Therapy"]),
     ("the Centre for Action Plan", [("Centre for Action Plan", "ORGANIZATION")], ["Centre for Action Plan"]),
+    # a part of a hospital named by the domain's vocabulary is a kind; an ordinary word that is no
+    # clinical term, or a town, makes it one place
+    ("seen in the Podiatry Clinic", [("Podiatry Clinic", "ORGANIZATION")], []),
+    ("the General Medical Department", [("General Medical Department", "PERSON")], []),
+    ("at Hope Clinic", [("Hope Clinic", "ORGANIZATION")], ["Hope Clinic"]),
+    ("the Dunmore Police Department", [("Dunmore Police Department", "ORGANIZATION")],
+     ["Dunmore Police Department"]),
     # other labels are never touched
     ("Intensive Outpatient Program", [("Intensive Outpatient Program", "LOCATION")], ["Intensive Outpatient Program"]),
 ])

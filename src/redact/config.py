@@ -115,6 +115,7 @@ class Lexicon(_Strict):
     name_type_words: frozenset[str] = frozenset()
     name_lead_words: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
     capital_shorthand: frozenset[str] = frozenset()
     clinical_endings: frozenset[str] = frozenset()
 
@@ -122,7 +123,7 @@ class Lexicon(_Strict):
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
                      "compass_points", "eponym_heads", "eponym_conditions", "name_type_words",
-                     "name_lead_words", "methods", "capital_shorthand", "clinical_endings", *CUE_WORD_LISTS,
+                     "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

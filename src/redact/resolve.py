@@ -48,6 +48,8 @@ class WordSense:
     is_facility_word: Callable[[str], bool] = lambda word: False
     is_name_particle: Callable[[str], bool] = lambda word: False
     is_method: Callable[[str], bool] = lambda word: False
+    is_unit: Callable[[str], bool] = lambda word: False
+    is_vocabulary: Callable[[str], bool] = lambda word: False
     is_ordinary: Callable[[str], bool] = lambda word: False
     is_foreign_word: Callable[[str], bool] = lambda word: False
 
@@ -370,13 +372,17 @@ def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
     """A therapy, curriculum or kind of service named in capitals ("Acceptance and Commitment
     Therapy") is no person or organisation: a span ending in a method word whose other words are
     all ordinary (no rare word, given name or town) goes, with the pieces other candidates found
-    inside it. After "for" or "of" the method is not the head ("Institute for ... Therapy")."""
+    inside it. After "for" or "of" the method is not the head ("Institute for ... Therapy").
+    So does a part of a hospital named only by the domain's vocabulary ("Podiatry Clinic")."""
     spans = list(spans)
     methods = []
     for span in spans:
         lowered = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
-        if (span.label in _PERSON_OR_ORG and not is_rule(span) and lowered and words.is_method(lowered[-1])
-                and all(words.is_ordinary(w) and w not in ("for", "of") for w in lowered[:-1])):
+        if span.label not in _PERSON_OR_ORG or is_rule(span) or not lowered or "for" in lowered or "of" in lowered:
+            continue
+        head, others = lowered[-1], lowered[:-1]
+        if (words.is_method(head) and all(words.is_ordinary(w) for w in others)) or (
+                words.is_unit(head) and all(words.is_vocabulary(w) and words.is_ordinary(w) for w in others)):
             methods.append((span.start, span.end))
     return [span for span in spans if span.label not in _PERSON_OR_ORG or is_rule(span)
             or not any(start <= span.start and span.end <= end for start, end in methods)]

@@ -181,6 +181,7 @@ class Detector:
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
             is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
+            is_unit=_singular_in(lex.units), is_vocabulary=self.resources.is_vocabulary,
             is_ordinary=self._is_ordinary, is_foreign_word=self.resources.is_foreign)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
