@@ -179,21 +179,24 @@ def test_numbers_coordinated_with_an_age_are_ages(text, age, ages):
 
 
 EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,
-                    is_eponym_condition={"disease"}.__contains__)
+                    is_eponym_condition={"disease"}.__contains__,
+                    is_clinical_term={"osteotomy", "osteopathy"}.__contains__)
 
 
-@pytest.mark.parametrize("text, name, kept", [
-    ("Foley catheter placed.", "Foley", False),
-    ("A Passy-Muir valve was fitted.", "Passy-Muir", False),
-    ("Known Parkinson's disease.", "Parkinson", False),
-    ("Flushed Maria's catheter twice.", "Maria", True),               # a person's catheter is theirs
-    ("Maria came in; catheter care done.", "Maria", True),
+@pytest.mark.parametrize("text, name, label, kept", [
+    ("Foley catheter placed.", "Foley", "PERSON", False),
+    ("A Passy-Muir valve was fitted.", "Passy-Muir", "PERSON", False),
+    ("Known Parkinson's disease.", "Parkinson", "PERSON", False),
+    ("A modified Okafor osteotomy was done.", "Okafor", "PERSON", False),     # a procedure's clinical term
+    ("She works at Okafor Osteopathy now.", "Okafor", "ORGANIZATION", True),  # a firm may be named so
+    ("Flushed Maria's catheter twice.", "Maria", "PERSON", True),             # a person's catheter is theirs
+    ("Maria came in; catheter care done.", "Maria", "PERSON", True),
 ])
-def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, kept):
+def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)
-    spans = drop_eponyms(text, [Span(start, start + len(name), "PERSON")], EPONYMS)
+    spans = drop_eponyms(text, [Span(start, start + len(name), label)], EPONYMS)
     assert bool(spans) == kept
-    assert drop_eponyms(text, [Span(start, start + len(name), "PERSON")], EPONYMS, is_rule=lambda s: True)
+    assert drop_eponyms(text, [Span(start, start + len(name), label)], EPONYMS, is_rule=lambda s: True)
 
 
 def test_recase_keeps_offsets_and_only_caseless_lines():

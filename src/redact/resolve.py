@@ -42,6 +42,7 @@ class WordSense:
     is_country: Callable[[str], bool] = lambda word: False
     is_eponym_head: Callable[[str], bool] = lambda word: False
     is_eponym_condition: Callable[[str], bool] = lambda word: False
+    is_clinical_term: Callable[[str], bool] = lambda word: False
     is_age_number: Callable[[str], bool] = lambda word: False
     is_name_type_word: Callable[[str], bool] = lambda word: False
     is_name_lead_word: Callable[[str], bool] = lambda word: False
@@ -124,18 +125,22 @@ _NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
 def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
                  is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A name right before a device, procedure or condition word is an eponym ("Foley catheter",
-    "Parkinson's disease"): the thing's name, which the annotation guide keeps readable. So is a
-    span that ends in such a word ("Tuohy needle" found whole)."""
+    "Parkinson's disease", "<surname> osteotomy"): the thing's name, which the annotation guide
+    keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole)."""
+    def names_a_thing(word: str, label: str) -> bool:
+        # A firm may be named by its trade ("<surname> Osteopathy"); a person is not.
+        return words.is_eponym_head(word) or (label == "PERSON" and words.is_clinical_term(word))
+
     out = []
     for span in spans:
         judged = span.label in _PERSON_OR_ORG and not is_rule(span)
         words_in = text[span.start:span.end].split()
-        if judged and len(words_in) > 1 and words.is_eponym_head(words_in[-1].lower()):
+        if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), span.label):
             continue
         after = _NEXT_NOUN.match(text, span.end) if judged else None
         if after:
             head = after.group(2).lower()
-            if words.is_eponym_condition(head) if after.group(1) else words.is_eponym_head(head):
+            if words.is_eponym_condition(head) if after.group(1) else names_a_thing(head, span.label):
                 continue
         out.append(span)
     return out

@@ -178,6 +178,7 @@ class Detector:
             is_compass_point=lex.compass_points.__contains__,
             is_country=self.config.places.countries.__contains__,
             is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__,
+            is_clinical_term=self._is_technical_term,
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
             is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
@@ -220,6 +221,10 @@ class Detector:
                 or all(self.resources.is_vocabulary(w) for w in words)
                 or all(self._is_common_non_name(w) for w in words)
                 or all(zipf(w) >= EVERYDAY_ZIPF and not names.is_first_name(w) for w in words))
+
+    def _is_technical_term(self, word: str) -> bool:
+        """A clinical term by its form that is no common English ("osteotomy", not "photography")."""
+        return self.resources.is_clinical_term(word) and not self._is_common_word(word)
 
     def _is_common_word(self, word: str) -> bool:
         """Common English, whether or not a name list has it too ("case", "family")."""

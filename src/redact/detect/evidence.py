@@ -93,11 +93,15 @@ class Resources:
     def is_vocabulary(self, word: str) -> bool:
         """A word of the domain's vocabulary: one dozens of unrelated reports use, or one built
         like a clinical term ("pericardectomy", "hematuria") that no name or place list holds."""
+        return word.lower() in self.domain_vocabulary or self.is_clinical_term(word)
+
+    def is_clinical_term(self, word: str) -> bool:
+        """A word of seven letters or more built like a clinical term (lexicon `clinical_endings`)
+        that no name or place list holds."""
         w = word.lower()
-        return w in self.domain_vocabulary or (
-            len(w) >= 7 and self.clinical_ending is not None and self.clinical_ending.search(w) is not None
-            and w not in self.first_names and w not in self.last_names and w not in self.towns
-            and w not in self.world_places)
+        return (len(w) >= 7 and self.clinical_ending is not None and self.clinical_ending.search(w) is not None
+                and w not in self.first_names and w not in self.last_names and w not in self.towns
+                and w not in self.world_places)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
