@@ -172,3 +172,12 @@ def test_names_that_reports_write_in_lower_case_are_readable_in_capitals_unless_
     assert {v for start, v in caps if start == clinician} == {0.0}       # the second, after a title
     assert redactor.detector.detect_one("SEEN BY DR BURNS TODAY.")
     assert {v for _, v in readable("Seen today by Alan Burns.")} == {0.0}   # case tells
+
+
+def test_a_section_heading_is_readable_and_a_named_speaker_is_not(redactor):
+    text = "HEART: Regular rate.\nLABORATORY DATA: WBC 5.1.\nMarisol: I slept badly.\nGrace: Me too."
+    text_, spans, rows = next(iter(redactor.detector.candidates([text])))
+    readable = {text_[s.start:s.end]: row["readable"] for s, row in zip(spans, rows) if s.label == "PERSON"}
+    assert readable.get("LABORATORY DATA") == 1.0
+    # a given name that is also a word ("Grace") labels a speaker, not a section
+    assert readable.get("Marisol") == 0.0 and readable.get("Grace") == 0.0

@@ -125,6 +125,8 @@ READABLE = {
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
                   ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU"),       # report headings
+                  ("HEART: Regular rate, no murmur.\nLABORATORY DATA: WBC 5.1, stable.", "LABORATORY DATA"),
+                  ("HEENT: Normal.\nROS Musculoskeletal: Denies joint pain.", "Musculoskeletal"),
                   # a role labelling turns holds what was said, a word or a sentence
                   ("Client: I keep going back to what happened at work.\nTherapist: Wait.\n"
                    "Client: Yeah.\nTherapist: Let's begin there.", "Wait"),

@@ -337,7 +337,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "next_capitalised": float(nxt is not None and nxt.is_alpha and text[nxt.idx].isupper()),
         "domain_share": sum(1 for w in words if res.is_vocabulary(w)) / max(1, len(words)),
         "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled,
-                                    not titled and all(w.isupper() for w in raw_words), res)),
+                                    not titled and all(w.isupper() for w in raw_words),
+                                    in_speaker and _is_heading(speaker[2], res), res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -357,22 +358,31 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
 
 
 def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, shouted_untitled: bool,
-              res: Resources) -> bool:
+              heading: bool, res: Resources) -> bool:
     """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role
-    (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); or,
+    (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); a heading
+    (a line's label before its colon made of the domain's vocabulary, "LABORATORY DATA:"); or,
     on a line in capitals and after no title, a person or place made of the clinical vocabulary
     and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS", "CHIN"), where case
     cannot mark a name, unless a word is also a frequent given name ("FRANK"; an organisation's
     generic words, "Professional Association", are not)."""
     if not content:
         return False
-    if " ".join(words) in res.roles or all(
+    if heading or " ".join(words) in res.roles or all(
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles
             or (shouted_untitled and w in res.capital_shorthand) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (res.is_vocabulary(w) or w in res.common_noun_names) and w not in res.frequent_first_names
         for w in content)
+
+
+def _is_heading(label: str, res: Resources) -> bool:
+    """A line's label made only of the domain's vocabulary and shorthand, and no given name ("Skin",
+    "CHIEF COMPLAINT", "ROS Musculoskeletal") heads a section: no one speaks there."""
+    words = [w.lower() for w in WORD.findall(label)]
+    return bool(words) and all((res.is_vocabulary(w) or w in res.abbreviations) and w not in res.first_names
+                               for w in words)
 
 
 def _modifies_noun(last, tokens) -> bool:
