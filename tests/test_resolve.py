@@ -180,7 +180,8 @@ def test_numbers_coordinated_with_an_age_are_ages(text, age, ages):
 
 EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,
                     is_eponym_condition={"disease"}.__contains__,
-                    is_clinical_term={"osteotomy", "osteopathy"}.__contains__)
+                    is_clinical_term={"osteotomy", "osteopathy", "colonoscopy"}.__contains__,
+                    is_form_of_address={"dr"}.__contains__)
 
 
 @pytest.mark.parametrize("text, name, label, kept", [
@@ -189,6 +190,8 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Known Parkinson's disease.", "Parkinson", "PERSON", False),
     ("A modified Okafor osteotomy was done.", "Okafor", "PERSON", False),     # a procedure's clinical term
     ("She works at Okafor Osteopathy now.", "Okafor", "ORGANIZATION", True),  # a firm may be named so
+    ("SEEN BY DR. OKAFOR COLONOSCOPY TOMORROW", "OKAFOR", "PERSON", True),    # a person addressed or
+    ("SEEN BY OKAFOR COLONOSCOPY TOMORROW", "OKAFOR", "PERSON", True),        # seen by is one
     ("Flushed Maria's catheter twice.", "Maria", "PERSON", True),             # a person's catheter is theirs
     ("Maria came in; catheter care done.", "Maria", "PERSON", True),
 ])

@@ -120,6 +120,7 @@ def drop_repeated_word_names(text: str, spans: Iterable[Span],
 
 
 _NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 
 
 def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
@@ -127,20 +128,25 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
     """A name right before a device, procedure or condition word is an eponym ("Foley catheter",
     "Parkinson's disease", "<surname> osteotomy"): the thing's name, which the annotation guide
     keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole)."""
-    def names_a_thing(word: str, label: str) -> bool:
-        # A firm may be named by its trade ("<surname> Osteopathy"); a person is not.
-        return words.is_eponym_head(word) or (label == "PERSON" and words.is_clinical_term(word))
+    def names_a_thing(word: str, may_be_eponym: bool) -> bool:
+        return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
     out = []
     for span in spans:
         judged = span.label in _PERSON_OR_ORG and not is_rule(span)
+        # A firm may be named by its trade ("<surname> Osteopathy"), and a person seen by or
+        # addressed so before a procedure is still one ("seen by Dr <surname> colonoscopy").
+        before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start)
+        addressed = before is not None and (before.group(1).lower() == "by" or words.is_form_of_address(
+            before.group(1).lower()))
+        may_be_eponym = span.label == "PERSON" and not addressed
         words_in = text[span.start:span.end].split()
-        if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), span.label):
+        if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), may_be_eponym):
             continue
         after = _NEXT_NOUN.match(text, span.end) if judged else None
         if after:
             head = after.group(2).lower()
-            if words.is_eponym_condition(head) if after.group(1) else names_a_thing(head, span.label):
+            if words.is_eponym_condition(head) if after.group(1) else names_a_thing(head, may_be_eponym):
                 continue
         out.append(span)
     return out
