@@ -373,11 +373,12 @@ def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
 
 
 METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
-                         is_unit={"clinic", "department"}.__contains__,
-                         is_vocabulary={"podiatry", "medical", "general", "outpatient"}.__contains__,
+                         is_unit={"clinic", "department", "services"}.__contains__,
+                         is_vocabulary={"podiatry", "medical", "general", "outpatient", "peer",
+                                        "support"}.__contains__,
                          is_ordinary={"acceptance", "and", "commitment", "intensive", "outpatient", "the",
                                       "for", "action", "podiatry", "medical", "general", "hope",
-                                      "police"}.__contains__)
+                                      "police", "peer", "support"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, kept", [
@@ -393,6 +394,9 @@ METHOD_WORDS = WordSense(is_method={"therapy", "program", "plan"}.__contains__,
     ("seen in the Podiatry Clinic", [("Podiatry Clinic", "ORGANIZATION")], []),
     ("the General Medical Department", [("General Medical Department", "PERSON")], []),
     ("at Hope Clinic", [("Hope Clinic", "ORGANIZATION")], ["Hope Clinic"]),
+    # a piece of such a title found alone goes with it; a name's piece beside one does not
+    ("INTAKE - Peer Support Services\n", [("Support", "ORGANIZATION")], []),
+    ("Okafor Peer Support Services", [("Okafor", "PERSON")], ["Okafor"]),
     ("the Dunmore Police Department", [("Dunmore Police Department", "ORGANIZATION")],
      ["Dunmore Police Department"]),
     # other labels are never touched

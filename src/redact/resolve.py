@@ -384,19 +384,44 @@ def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
     Therapy") is no person or organisation: a span ending in a method word whose other words are
     all ordinary (no rare word, given name or town) goes, with the pieces other candidates found
     inside it. After "for" or "of" the method is not the head ("Institute for ... Therapy").
-    So does a part of a hospital named only by the domain's vocabulary ("Podiatry Clinic")."""
+    So does a part of a hospital named only by the domain's vocabulary ("Podiatry Clinic"), and a
+    piece of such a title found alone ("Support" of "Peer Support Services")."""
     spans = list(spans)
-    methods = []
-    for span in spans:
-        lowered = [w.lower() for w in _WORD_PART.findall(text, span.start, span.end)]
-        if span.label not in _PERSON_OR_ORG or is_rule(span) or not lowered or "for" in lowered or "of" in lowered:
-            continue
+
+    def names_a_kind(start: int, end: int) -> bool:
+        lowered = [w.lower() for w in _WORD_PART.findall(text, start, end)]
+        if not lowered or "for" in lowered or "of" in lowered:
+            return False
         head, others = lowered[-1], lowered[:-1]
-        if (words.is_method(head) and all(words.is_ordinary(w) for w in others)) or (
-                words.is_unit(head) and all(words.is_vocabulary(w) and words.is_ordinary(w) for w in others)):
-            methods.append((span.start, span.end))
+        return (words.is_method(head) and all(words.is_ordinary(w) for w in others)) or (
+            words.is_unit(head) and all(words.is_vocabulary(w) and words.is_ordinary(w) for w in others))
+
+    kinds = []
+    for span in spans:
+        if span.label in _PERSON_OR_ORG and not is_rule(span):
+            kinds += [run for run in {(span.start, span.end), _title_run(text, span.start, span.end)}
+                      if names_a_kind(*run)]
     return [span for span in spans if span.label not in _PERSON_OR_ORG or is_rule(span)
-            or not any(start <= span.start and span.end <= end for start, end in methods)]
+            or not any(start <= span.start and span.end <= end for start, end in kinds)]
+
+
+# Title-case words and the "and" between them, on either side of a span.
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[ \t]))(?:[A-Z][a-z'’-]+|and|&)[ \t]+$")
+_TITLE_AFTER = re.compile(r"[ \t]+(?:[A-Z][a-z'’-]+|and|&)(?![\w'’-])")
+
+
+def _title_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span grown over the title-case words around it on its line ("Peer Recovery Support
+    Services" around "Support"), never ending in "and"."""
+    while (before := _TITLE_BEFORE.search(text, max(0, start - 40), start)) is not None:
+        start = before.start()
+    while (after := _TITLE_AFTER.match(text, end)) is not None:
+        end = after.end()
+    while (edge := re.match(r"(?:and|&)[ \t]+", text[start:end])) is not None:
+        start += edge.end()
+    while (edge := re.search(r"[ \t]+(?:and|&)$", text[start:end])) is not None:
+        end = start + edge.start()
+    return start, end
 
 
 def trim_closing_punctuation(text: str, spans: Iterable[Span]) -> list[Span]:

@@ -182,7 +182,7 @@ class Detector:
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
             is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
-            is_unit=_singular_in(lex.units), is_vocabulary=self.resources.is_vocabulary,
+            is_unit=_singular_in(lex.units), is_vocabulary=self._is_domain_word,
             is_ordinary=self._is_ordinary, is_foreign_word=self.resources.is_foreign)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
@@ -221,6 +221,10 @@ class Detector:
                 or all(self.resources.is_vocabulary(w) for w in words)
                 or all(self._is_common_non_name(w) for w in words)
                 or all(zipf(w) >= EVERYDAY_ZIPF and not names.is_first_name(w) for w in words))
+
+    def _is_domain_word(self, word: str) -> bool:
+        """The domain's vocabulary, or a word naming a role in a program ("peer", "recovery coach")."""
+        return self.resources.is_vocabulary(word) or word.lower() in self.resources.roles
 
     def _is_technical_term(self, word: str) -> bool:
         """A clinical term by its form that is no common English ("osteotomy", not "photography")."""
