@@ -99,6 +99,7 @@ READABLE = {
     "phone": [("Pain went from 7 to 4 over 2 weeks, 120/80 today.", "120/80"),
               ("ENDO: RISS, BS 140-180. INSULIN GTT OFF.", "140-180"),          # a range, not a Dutch number
               ("NPN 0700-1900: NEURO INTACT, AFEBRILE.", "0700-1900"),           # a shift in 24-hour time
+              ("ABG 7.36/42/98 ON 40%, WEANING.", "36/42/98"),                   # a blood gas
               ("OK, counting down: one, two, three, four, five, six, seven.", "four, five")],  # counting
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
@@ -119,6 +120,9 @@ READABLE = {
                      ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"
                       "DISPO: TO FLOOR WHEN BED FREE.", "BILAT"),                  # nursing shorthand
                      ("GI: TOL TF. TMAX 100.2. DISPO: HOME.", "TMAX"),
+                     ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "MEPILEX"),
+                     ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "PALP BIL"),
+                     ("HX CHF, AFIB, DM2. CULTURES SENT, ON VANC.", "VANC"),
                      # clinical words in capitals, beside a name that is still found
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
@@ -244,6 +248,8 @@ def test_spoken_number_check(spoken, impossible):
 @pytest.mark.parametrize("value, is_range", [
     ("110-130", True), ("80-90S", True), ("80S-90S", True), ("40-60cc", True),   # close numbers: readings
     ("12-345", None), ("130-110", None), ("555-1234", None),  # far apart, falling or longer: not judged
+    ("36/42/98", True), ("120/80/72", True),                  # readings joined by slashes
+    ("030/1234567", None),                                    # one slash: a German number may
 ])
 def test_numeric_range_check(value, is_range):
     from redact.recognizers.patterns import numeric_range

@@ -362,10 +362,10 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role
     (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); a heading
     (a line's label before its colon made of the domain's vocabulary, "LABORATORY DATA:"); or,
-    on a line in capitals and after no title, a person or place made of the clinical vocabulary
-    and of names reports write in lower case ("GLENOID LABRUM TEAR", "BURNS", "CHIN"), where case
-    cannot mark a name, unless a word is also a frequent given name ("FRANK"; an organisation's
-    generic words, "Professional Association", are not)."""
+    on a line in capitals and after no title, a person or place made of the clinical vocabulary,
+    shorthand, drugs and names reports write in lower case ("GLENOID LABRUM TEAR", "SACRAL DECUB",
+    "BURNS", "CHIN"), where case cannot mark a name, unless a word is also a frequent given name
+    ("FRANK"; an organisation's generic words, "Professional Association", are not)."""
     if not content:
         return False
     if heading or " ".join(words) in res.roles or all(
@@ -373,8 +373,8 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
             or (shouted_untitled and w in res.capital_shorthand) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
-        (res.is_vocabulary(w) or w in res.common_noun_names) and w not in res.frequent_first_names
-        for w in content)
+        (res.is_vocabulary(w) or w in res.common_noun_names or w in res.abbreviations or w in res.medications)
+        and w not in res.frequent_first_names for w in content)
 
 
 def _is_heading(label: str, res: Resources) -> bool:

@@ -48,6 +48,9 @@ def impossible_north_american_number(text: str) -> bool | None:
 
 
 _RANGE = regex.compile(r"(\d{2,3})[sS]?-(\d{2,3})[A-Za-z]{0,3}")
+# Short groups joined by two slashes or more: a series of readings (a blood gas "7.36/42/98",
+# vitals) or a date; numbering plans write groups with spaces, dots or dashes.
+_READINGS = regex.compile(r"\d{1,3}(?:/\d{1,3}){2,}")
 _HOURS = r"(?:[01]\d|2[0-3])[0-5]\d"
 _CLOCK_RANGE = regex.compile(rf"{_HOURS}\s?[-–]\s?{_HOURS}")
 
@@ -56,9 +59,10 @@ def numeric_range(text: str) -> bool | None:
     """True for two close numbers joined by a dash ("110-130", "80s-90s", "40-60cc"): a range of
     readings, as notes write vital signs, doses and output, not an ID; and for a span of 24-hour
     clock times ("0700-1900", a nursing shift). A second number more than twice the first
-    ("12-345"), or longer groups, are not judged (None)."""
+    ("12-345"), or longer groups, are not judged (None). Nor is a series of readings joined by
+    slashes ("36/42/98") a number."""
     value = text.strip()
-    if _CLOCK_RANGE.fullmatch(value):
+    if _CLOCK_RANGE.fullmatch(value) or _READINGS.fullmatch(value):
         return True
     match = _RANGE.fullmatch(value)
     if match is None:
