@@ -43,6 +43,8 @@ FOUND = {
             ("His grandmother is in her 90s and sharp.", "90s"),                  # Safe Harbor's 90+
             ("Her son is seventeen and back in school.", "seventeen"),             # kin, in words
             ("When I was seventeen I left home.", "seventeen"),
+            ("Client: She's, like, forty-one and still at home.", "forty-one"),    # spoken, with fillers
+            ("Honestly I'm, uh, 45 and tired.", "45"),
             ("Between ages 5 to 8 we moved a lot.", "8"),                          # a range's end
             ("It started at age three and a half.", "three and a half"),
             ("She was approximately 19 when the voices began.", "19"),
@@ -135,6 +137,7 @@ READABLE = {
                   ("Client: I keep going back to what happened at work.\nTherapist: Wait.\n"
                    "Client: Yeah.\nTherapist: Let's begin there.", "Wait"),
                   ("Facilitator: Let's begin.\nPeer: Sure.", "Let's begin"),
+                  ("Client: She's, like, forty-one and still at home.", "She's"),   # a pronoun, not a name
                   ("ok see u there\nmerry xmas!! wru partying?", "merry"),             # a greeting
                   # people named by their job in a list of those present
                   ("Attendees: two Peer Specialists, the Clinical Supervisor and Dana Ortiz.", "Clinical")],

@@ -279,7 +279,7 @@ class NameCueRecognizer(LocalRecognizer):
                 return True
             if signed and (w.lower() in self.lex.word_names or len(w) == 1):
                 return True  # "thank you\nhope m"
-            if self.is_non_name(w) or w.lower() in STOP_WORDS:
+            if self.is_non_name(w) or w.lower() in STOP_WORDS or _is_stop_contraction(w):
                 return w.lower() in self.lex.titles
             return w[:1].isupper() or _zipf(w.lower()) < 3.5
         if not all(name_like(w) for w in words):
@@ -661,6 +661,16 @@ def _caseless(tok: Token) -> bool:
     """True when the token's line carries no case information (all lower or all upper)."""
     starts, flags = _line_cases(tok.doc)
     return flags[bisect_right(starts, tok.idx) - 1]
+
+
+_CONTRACTION = re.compile(r"([^\W\d_]+)['’](?:s|re|m|ll|d|ve)", re.IGNORECASE)
+
+
+def _is_stop_contraction(word: str) -> bool:
+    """A pronoun or auxiliary with its clitic ("She's", "We're", "I'm"): a sentence's words, never
+    a name ("O'Brien" and "D'Angelo" keep a name after the apostrophe)."""
+    match = _CONTRACTION.fullmatch(word)
+    return match is not None and match.group(1).lower() in STOP_WORDS
 
 
 def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
