@@ -56,7 +56,8 @@ FOUND = {
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
              ("It was the twelfth of March, I think.", "twelfth of March"),         # an ordinal said aloud
              ("She moved out in late Nov and never called.", "Nov"),                # a month abbreviated
-             ("I got out on the twenty-third and stayed clean.", "twenty-third"),  # said aloud
+             ("I got out on the twenty-third and stayed clean.", "the twenty-third"),  # said aloud
+             ("He was discharged yesterday the twelfth, call me.", "the twelfth"),
              ("Call back Tuesday the fourteenth, after group.", "Tuesday the fourteenth"),
              ("Intake moved to 3/12 at 2:15 PM, room 4.", "3/12 at 2:15 PM"),             # a timestamp
              ("Says she has been sober from alcohol as of the 2nd. No use since.", "the 2nd")],
