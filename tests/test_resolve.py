@@ -289,8 +289,8 @@ def test_a_place_or_organisation_made_only_of_forms_of_address_goes():
 
 
 LOWER_EDGES = WordSense(is_common_word={"budget", "government", "lucky", "light", "clinic", "will", "de"}.__contains__,
-                        is_known_name={"will"}.__contains__, is_facility_word={"clinic"}.__contains__,
-                        is_name_particle={"de"}.__contains__, is_foreign_word={"compartió"}.__contains__)
+                        is_known_name={"will", "su"}.__contains__, is_facility_word={"clinic"}.__contains__,
+                        is_name_particle={"de"}.__contains__, is_foreign_word={"compartió", "su", "hijo"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, label, kept", [
@@ -302,6 +302,7 @@ LOWER_EDGES = WordSense(is_common_word={"budget", "government", "lucky", "light"
     ("met de Wit", "de Wit", "PERSON", "de Wit"),                                   # a particle
     ("at harbor light", "harbor light", "ORGANIZATION", "harbor light"),            # no capital: a chat
     ("María compartió que", "María compartió", "PERSON", "María"),                  # a bilingual note
+    ("vino con su hijo Mateo", "su hijo Mateo", "PERSON", "Mateo"),                # though a list knows "su"
 ])
 def test_everyday_lower_case_words_at_the_edges_of_a_name_go(text, found, label, kept):
     start = text.index(found)

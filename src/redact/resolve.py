@@ -225,8 +225,9 @@ def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
     so. A word that says what a place is ("<name> clinic"), a particle ("de") or a word a name
     list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
     def everyday(word: str) -> bool:
-        return word.islower() and (words.is_common_word(word) or words.is_foreign_word(word)) \
-            and not words.is_known_name(word) \
+        # An everyday word of another language stays one though a name list knows it ("su").
+        return word.islower() and ((words.is_common_word(word) and not words.is_known_name(word))
+                                   or words.is_foreign_word(word)) \
             and not words.is_name_type_word(word) and not words.is_facility_word(word) \
             and not words.is_name_particle(word)
 
