@@ -181,3 +181,12 @@ def test_a_section_heading_is_readable_and_a_named_speaker_is_not(redactor):
     assert readable.get("LABORATORY DATA") == 1.0
     # a given name that is also a word ("Grace") labels a speaker, not a section
     assert readable.get("Marisol") == 0.0 and readable.get("Grace") == 0.0
+
+
+def test_everyday_words_together_head_a_section_and_one_alone_may_be_a_name(redactor):
+    def readable(text: str) -> dict[str, float]:
+        text_, spans, rows = next(iter(redactor.detector.candidates([text])))
+        return {text_[s.start:s.end]: row["readable"] for s, row in zip(spans, rows) if s.label != "DATE"}
+
+    assert readable("NATIONAL SECURITY COUNCIL: MET TODAY.\nNOTE: OK.").get("NATIONAL SECURITY COUNCIL") == 1.0
+    assert readable("Obama: We must act now.\nReporter: Thank you.").get("Obama") == 0.0

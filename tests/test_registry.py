@@ -123,6 +123,7 @@ READABLE = {
                      ("NPN 0700-1900\nRESP: LS CLEAR BILAT, SATS 95%. CV: NSR, SBP 110S. GI: TOL TF.\n"
                       "DISPO: TO FLOOR WHEN BED FREE.", "BILAT"),                  # nursing shorthand
                      ("GI: TOL TF. TMAX 100.2. DISPO: HOME.", "TMAX"),
+                     ("Hi all,\n\nQuick updates: Marcus is out Mon-Wed. Keisha covers Tuesday.", "Mon-Wed"),
                      ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "MEPILEX"),
                      ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "PALP BIL"),
                      ("HX CHF, AFIB, DM2. CULTURES SENT, ON VANC.", "VANC"),

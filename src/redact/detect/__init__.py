@@ -20,6 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redact.config import DetectionConfig, load_detection_config, models_dir
 from redact.detect import evidence
 from redact.detect.decide import Decision
+from redact.detect.evidence import EVERYDAY_ZIPF
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
 from redact.policy import Policy, load_policy
 from redact.recase import SOURCE_TEXT, recase
@@ -45,10 +46,6 @@ from redact.resolve import (
     split_at_breaks,
 )
 from redact.spans import Span
-
-# Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
-# ("channel", "apple", "glad"; not "walt", 3.9).
-EVERYDAY_ZIPF = 4.5
 
 # The pipeline reads pieces of at most this many characters, cut at a line break where there is
 # one: memory stays flat and no step can be quadratic in a document's length (Presidio's context

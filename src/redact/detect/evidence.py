@@ -44,6 +44,10 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 _PERSON_OR_PLACE = ("PERSON", "LOCATION")
+_NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
+# Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
+# ("channel", "apple", "glad", "quick"; not "walt", 3.9).
+EVERYDAY_ZIPF = 4.5
 
 
 def name_ngrams(word: str) -> list[str]:
@@ -301,7 +305,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "abbreviation": float(any(w in res.abbreviations for w in lexical)),
         "medication": float(any(w in res.medications for w in words)),
         "title_or_kin": float(any(w in res.title_or_kin for w in words)),
-        "not_name": float(any(w in res.not_names for w in words)),
+        # "Mon-Wed": a hyphenated word whose parts are all no names is none.
+        "not_name": float(any(w in res.not_names or all(p in res.not_names for p in w.split("-")) for w in words)),
         "filler": float(bool(words) and all(w in res.fillers for w in words)),
         "speaker_label": float(in_speaker),
         "speaker_repeats": math.log1p(view.speaker_counts.get(speaker[2], 0)) if speaker else 0.0,
@@ -360,15 +365,15 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
 def _readable(words: list[str], content: list[str], label: str, caps_untitled: bool, shouted_untitled: bool,
               heading: bool, res: Resources) -> bool:
     """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role
-    (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); a heading
-    (a line's label before its colon made of the domain's vocabulary, "LABORATORY DATA:"); or,
+    (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); a name in a
+    heading (a line's label before its colon made of the domain's vocabulary, "LABORATORY DATA:"); or,
     on a line in capitals and after no title, a person or place made of the clinical vocabulary,
     shorthand, drugs and names reports write in lower case ("GLENOID LABRUM TEAR", "SACRAL DECUB",
     "BURNS", "CHIN"), where case cannot mark a name, unless a word is also a frequent given name
     ("FRANK"; an organisation's generic words, "Professional Association", are not)."""
     if not content:
         return False
-    if heading or " ".join(words) in res.roles or all(
+    if (heading and label in _NAME_LABELS) or " ".join(words) in res.roles or all(
             w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles
             or (shouted_untitled and w in res.capital_shorthand) for w in content):
         return True
@@ -379,10 +384,13 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
 
 def _is_heading(label: str, res: Resources) -> bool:
     """A line's label made only of the domain's vocabulary and shorthand, and no given name ("Skin",
-    "CHIEF COMPLAINT", "ROS Musculoskeletal") heads a section: no one speaks there."""
+    "CHIEF COMPLAINT", "ROS Musculoskeletal") heads a section: no one speaks there. So do words of
+    everyday English together ("Past Psychiatric History"); one alone may be a famous surname
+    ("Obama"). A town's name in it is a place ("<town> Jobs:")."""
     words = [w.lower() for w in WORD.findall(label)]
-    return bool(words) and all((res.is_vocabulary(w) or w in res.abbreviations) and w not in res.first_names
-                               for w in words)
+    return bool(words) and all(
+        (res.is_vocabulary(w) or w in res.abbreviations or (len(words) > 1 and _zipf(w) >= EVERYDAY_ZIPF))
+        and w not in res.first_names and w not in res.towns for w in words)
 
 
 def _modifies_noun(last, tokens) -> bool:
