@@ -127,6 +127,8 @@ READABLE = {
                      ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "MEPILEX"),
                      ("SKIN: SACRAL DECUB STAGE 2, MEPILEX APPLIED. PULSES PALP BIL.", "PALP BIL"),
                      ("HX CHF, AFIB, DM2. CULTURES SENT, ON VANC.", "VANC"),
+                     ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "REG DIET"),
+                     ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "POSS"),
                      # clinical words in capitals, beside a name that is still found
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
