@@ -411,12 +411,17 @@ _TITLE_BEFORE = re.compile(r"(?:^|(?<=[ \t]))(?:[A-Z][a-z'’-]+|and|&)[ \t]+$")
 _TITLE_AFTER = re.compile(r"[ \t]+(?:[A-Z][a-z'’-]+|and|&)(?![\w'’-])")
 
 
-def _title_run(text: str, start: int, end: int) -> tuple[int, int]:
+def _title_run(text: str, start: int, end: int, most: int = 6) -> tuple[int, int]:
     """The span grown over the title-case words around it on its line ("Peer Recovery Support
-    Services" around "Support"), never ending in "and"."""
-    while (before := _TITLE_BEFORE.search(text, max(0, start - 40), start)) is not None:
+    Services" around "Support"), at most `most` words each side (a title is short; a line of
+    headline case is not one), never ending in "and"."""
+    for _ in range(most):
+        if (before := _TITLE_BEFORE.search(text, max(0, start - 40), start)) is None:
+            break
         start = before.start()
-    while (after := _TITLE_AFTER.match(text, end)) is not None:
+    for _ in range(most):
+        if (after := _TITLE_AFTER.match(text, end)) is None:
+            break
         end = after.end()
     while (edge := re.match(r"(?:and|&)[ \t]+", text[start:end])) is not None:
         start += edge.end()
