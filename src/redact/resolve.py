@@ -136,7 +136,7 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
         judged = span.label in _PERSON_OR_ORG and not is_rule(span)
         # A firm may be named by its trade ("<surname> Osteopathy"), and a person seen by or
         # addressed so before a procedure is still one ("seen by Dr <surname> colonoscopy").
-        before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start)
+        before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start) if judged else None
         addressed = before is not None and (before.group(1).lower() == "by" or words.is_form_of_address(
             before.group(1).lower()))
         may_be_eponym = span.label == "PERSON" and not addressed
@@ -222,8 +222,8 @@ def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
     """Everyday words in lower case, of English or of another language a note mixes in, at either
     end of a name with capitals ("the <acronym> budget", "so lucky <name>", "<name> compartió")
     are the sentence around it, not the name: a name written with capitals writes its own words
-    so. A word that says what a place is ("<name> clinic"), a particle ("de") or a word a name
-    list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
+    so. A word that says what a place is ("<name> clinic"), a particle ("de") or an English word a
+    name list knows stays; so does a span with no capital (a lower-case chat names in lower case)."""
     def everyday(word: str) -> bool:
         # An everyday word of another language stays one though a name list knows it ("su").
         return word.islower() and ((words.is_common_word(word) and not words.is_known_name(word))
@@ -409,6 +409,8 @@ def drop_methods(text: str, spans: Iterable[Span], words: WordSense,
 # Title-case words and the "and" between them, on either side of a span.
 _TITLE_BEFORE = re.compile(r"(?:^|(?<=[ \t]))(?:[A-Z][a-z'’-]+|and|&)[ \t]+$")
 _TITLE_AFTER = re.compile(r"[ \t]+(?:[A-Z][a-z'’-]+|and|&)(?![\w'’-])")
+_LEADING_AND = re.compile(r"(?:and|&)[ \t]+")
+_TRAILING_AND = re.compile(r"[ \t]+(?:and|&)$")
 
 
 def _title_run(text: str, start: int, end: int, most: int = 6) -> tuple[int, int]:
@@ -423,10 +425,10 @@ def _title_run(text: str, start: int, end: int, most: int = 6) -> tuple[int, int
         if (after := _TITLE_AFTER.match(text, end)) is None:
             break
         end = after.end()
-    while (edge := re.match(r"(?:and|&)[ \t]+", text[start:end])) is not None:
-        start += edge.end()
-    while (edge := re.search(r"[ \t]+(?:and|&)$", text[start:end])) is not None:
-        end = start + edge.start()
+    while (edge := _LEADING_AND.match(text, start, end)) is not None:
+        start = edge.end()
+    while (edge := _TRAILING_AND.search(text, start, end)) is not None:
+        end = edge.start()
     return start, end
 
 
