@@ -385,8 +385,8 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
 def _is_heading(label: str, res: Resources) -> bool:
     """A line's label made only of the domain's vocabulary and shorthand, and no given name ("Skin",
     "CHIEF COMPLAINT", "ROS Musculoskeletal") heads a section: no one speaks there. So do words of
-    everyday English together ("Past Psychiatric History"); one alone may be a famous surname
-    ("Obama"). A town's name in it is a place ("<town> Jobs:")."""
+    everyday English together ("Past Psychiatric History"); one alone may be a surname ("Quick")
+    or a famous name. A town's name in it is a place ("<town> Jobs:")."""
     words = [w.lower() for w in WORD.findall(label)]
     return bool(words) and all(
         (res.is_vocabulary(w) or w in res.abbreviations or (len(words) > 1 and _zipf(w) >= EVERYDAY_ZIPF))
