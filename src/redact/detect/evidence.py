@@ -156,6 +156,8 @@ class DocView:
             self.speakers[m.start()] = (m.start("label"), m.start("label") + len(label), label.lower())
             labels[label.lower()] += 1
         self.speaker_counts = labels
+        # Judged once per label, not once per candidate inside it.
+        self.heading_labels = {label for label in labels if _is_heading(label, resources)}
         lowered = [t.lower_ for t in doc if t.is_alpha]
         self.word_counts = Counter(lowered)
         self.capitalised_counts = Counter(t.lower_ for t in doc if t.is_alpha and self.text[t.idx].isupper()
@@ -343,7 +345,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "domain_share": sum(1 for w in words if res.is_vocabulary(w)) / max(1, len(words)),
         "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled,
                                     not titled and all(w.isupper() for w in raw_words),
-                                    in_speaker and _is_heading(speaker[2], res), res)),
+                                    in_speaker and speaker[2] in view.heading_labels, res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
