@@ -50,9 +50,11 @@ FOUND = {
             ("She was approximately 19 when the voices began.", "19"),
             ("My boyfriend is 18 and I am 19.", "18"),                              # kin, in digits
             ("He first used when he was 17 or 18, he thinks.", "18"),              # an age's alternative
-            ("My son Tyler is 9 and loves trains.", "9")],                          # kin, named
+            ("My son Tyler is 9 and loves trains.", "9"),                           # kin, named
+            ("The patient is 5-1/2 years old and here with her mom.", "5-1/2")],   # a mixed fraction
     "age-parenthesised": [("Walter (38) is new to group.", "38")],
     "date": [("We met on June 5th to talk.", "June 5th"), ("She was born on 23/04/1981 there.", "23/04/1981"),
+             ("Seen in clinic 5/5 and again on 6/12.", "5/5"),                      # not a grade
              ("On July1st we will all be there.", "July1st"),                       # typed without a space
              ("It was the twelfth of March, I think.", "twelfth of March"),         # an ordinal said aloud
              ("She moved out in late Nov and never called.", "Nov"),                # a month abbreviated
@@ -157,6 +159,11 @@ READABLE = {
                        # a street's name never runs on past a full stop into the next sentence
                        ("WILL MOVE TO 4 WEST WHEN BED OPENS. PT AGREES.", "BED OPENS")],
     "date": [("Feels 7/10 on cravings today.", "7/10"), ("She likes 1990s music.", "1990s"),
+             # an examination's grades: strength out of 5, reflexes with their "+", a murmur's range
+             ("Strength was approximately 5/5. Deep tendon reflexes are 2+.", "5/5"),
+             ("Reflexes: 3/3+ biceps and triceps, 2/3+ ankles.", "3/3"),
+             ("There is a 2-3/6 systolic murmur at the left sternal border.", "3/6"),
+             ("Motor exam is 4/5 on the left.", "4/5"),
              ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
              ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),

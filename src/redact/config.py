@@ -118,12 +118,15 @@ class Lexicon(_Strict):
     units: frozenset[str] = frozenset()
     capital_shorthand: frozenset[str] = frozenset()
     clinical_endings: frozenset[str] = frozenset()
+    score_words: frozenset[str] = frozenset()
+    grade_heads: frozenset[str] = frozenset()
 
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
                      "compass_points", "eponym_heads", "eponym_conditions", "name_type_words",
-                     "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", *CUE_WORD_LISTS,
+                     "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", "score_words",
+                     "grade_heads", *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

@@ -22,14 +22,19 @@ NUMERIC_DATE = re.compile(r"(?<!\d)(?:(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3
 AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.IGNORECASE)
 DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
                       r"decades?)\b(?!\s+(?:old))", re.IGNORECASE)
-RATING_BEFORE = re.compile(r"\b(?:pain|rated?|rates|scale|score|level|mood|anxiety|craving|cravings|out\s+of)\b"
-                           r"\W{0,3}(?:\w+\W{1,3})?$", re.IGNORECASE)
+# A grade's own shape: reflexes "3/3+", a range of grades "2-3/6".
+GRADE_SHAPE_AFTER = re.compile(r"\+")
+GRADE_SHAPE_BEFORE = re.compile(r"(?<![\d/])\d-$")
 YEAR_ONLY = re.compile(r"^(?:(?:in|since|the|of|by|around|early|late|mid)\s+)*'?\d{2,4}s?$", re.IGNORECASE)
 LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]()•*>~-]+\s*(?:[ap]m?\s+)?)+",
                            re.IGNORECASE)
 # A small model lets entities run across line breaks, tabs, column gaps and field separators.
 BREAK = re.compile(r"\n|\t| {2,}|\s?[|;]\s?|\s[-–—]\s|,(?=[^\s\d])")
 TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
+
+
+def _words_pattern(words) -> str:
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
 
 
 class NerRecognizer(LocalRecognizer):
@@ -39,6 +44,11 @@ class NerRecognizer(LocalRecognizer):
         self.sources = config.ner
         self.lexicon = config.names.lexicon
         self.first_names = config.names.first_names
+        self.score_before = re.compile(rf"\b(?:{_words_pattern(self.lexicon.score_words)})\b\W{{0,3}}"
+                                       r"(?:\w+\W{1,3})?(?:(?:is|was|are|were|about|around|approximately)\W{1,3}){0,2}$",
+                                       re.IGNORECASE)
+        self.grade_head_after = re.compile(rf"\s+(?:\w+\s+)?(?:{_words_pattern(self.lexicon.grade_heads)})\b",
+                                           re.IGNORECASE)
         labels = sorted({s.label for s in config.ner.values()} | {"AGE"})
         super().__init__(supported_entities=labels, name="redact:spacy-ner", supported_language="en")
 
@@ -61,6 +71,12 @@ class NerRecognizer(LocalRecognizer):
                 results.append(RecognizerResult(label, start, end, source.score,
                                                 recognition_metadata={"recognizer_name": self.name}))
         return results
+
+    def _is_grade(self, text: str, start: int, end: int) -> bool:
+        """A fraction after a score's word or before a grade's head, or shaped as a grade."""
+        return bool(self.score_before.search(text, max(0, start - 40), start)
+                    or GRADE_SHAPE_BEFORE.search(text, max(0, start - 2), start)
+                    or GRADE_SHAPE_AFTER.match(text, end) or self.grade_head_after.match(text, end))
 
     def _judge(self, ent: SpacySpan, label: str, text: str) -> tuple[str, int, int] | None:
         """The (label, start, end) to report for one entity, or None to drop it."""
@@ -88,8 +104,8 @@ class NerRecognizer(LocalRecognizer):
                 return None
             if not (MONTH_OR_HOLIDAY.search(value) or NUMERIC_DATE.search(value)):
                 return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
-            if RATING_BEFORE.search(text, max(0, start - 30), start):  # doc.text would rebuild the text
-                return None  # "pain rated 7/10" is a score, not a date
+            if self._is_grade(text, start, end):  # doc.text would rebuild the text
+                return None  # "pain rated 7/10", strength "5/5": a score, not a date
             return label, start, end
         words = [w.strip(".,'’") for w in lowered.split()]
         noise = self.lexicon.roles | self.lexicon.abbreviations
