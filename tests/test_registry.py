@@ -113,7 +113,10 @@ READABLE = {
             ("She finished a Dialectical Behavior Therapy skills group in May.", "Dialectical Behavior Therapy"),
             ("We tried Acceptance and Commitment Therapy with Dr. Ruiz.", "Acceptance"),
             ("EPIDURAL PLACED AT L4-5 WITH A TUOHY NEEDLE, LOSS OF RESISTANCE.", "TUOHY"),  # an eponym
-            ("Underwent a Kessler-Brandt cystopexy in 2019, no complications.", "Kessler-Brandt")],
+            ("Underwent a Kessler-Brandt cystopexy in 2019, no complications.", "Kessler-Brandt"),
+            # instruments and anatomy named after someone
+            ("The flap edges were trimmed with Westcott scissors and closed.", "Westcott"),
+            ("The upper pole was freed from Berry's ligament on both sides.", "Berry")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
