@@ -118,6 +118,14 @@ READABLE = {
             ("The flap edges were trimmed with Westcott scissors and closed.", "Westcott"),
             ("The upper pole was freed from Berry's ligament on both sides.", "Berry")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
+                     # intensive-care shorthand, some of it also a name list's ("LUE", "MI")
+                     ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "NC"),
+                     ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "RSBI"),
+                     ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "ST"),
+                     ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "LEVO"),
+                     ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "MI"),
+                     ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "LUE"),
+                     ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "HO"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated
