@@ -126,6 +126,9 @@ READABLE = {
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "MI"),
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "LUE"),
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "HO"),
+                     ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "CRI"),
+                     ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "RA"),
+                     ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "SW"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated
@@ -175,6 +178,11 @@ READABLE = {
              ("Reflexes: 3/3+ biceps and triceps, 2/3+ ankles.", "3/3"),
              ("There is a 2-3/6 systolic murmur at the left sternal border.", "3/6"),
              ("Motor exam is 4/5 on the left.", "4/5"),
+             # ranges and spine levels are no month and day, a lab pair's decimal no day
+             ("Neuro: A&Ox2-3, CIWA 12-15 overnight.", "12-15"),
+             ("Neuro: A&Ox2-3, CIWA 12-15 overnight.", "2-3"),
+             ("MRI: disc bulge at L4-5 and C3-4.", "L4-5"),
+             ("Labs: BUN/CR 48/2.1, K 3.9.", "48/2.1"),
              ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
              ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),

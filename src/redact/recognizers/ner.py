@@ -16,12 +16,15 @@ MONTH_OR_HOLIDAY = re.compile(
     re.IGNORECASE)
 # A month and day in either order, or a year and month ("3/14", "14.03.2026", "2026-03"): not a
 # blood pressure or a score ("120/80", "7/10" is caught by the rating check).
-NUMERIC_DATE = re.compile(r"(?<!\d)(?:(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[/.-]"
+NUMERIC_DATE = re.compile(r"(?<![\d/.])(?:(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])[/.-]"
                           r"(?:0?[1-9]|1[0-2])|(?:19|20)\d{2}[/.-](?:0?[1-9]|1[0-2]))(?!\d)")
 # spaCy's OntoNotes DATE covers ages ("34 years old") and durations ("90 days"), which are not dates.
 AGE_IN_DATE = re.compile(r"^(\d{1,3})(?=[\s-]*(?:years?|yrs?)[\s-]*old\b)", re.IGNORECASE)
 DURATION = re.compile(r"\b(\d+|a|an|one|two|few|several|couple)\s+(days?|weeks?|months?|years?|yrs?|hours?|"
                       r"decades?)\b(?!\s+(?:old))", re.IGNORECASE)
+# Two numbers joined by a dash with no year are a range ("CIWA 12-15", oriented "x2-3") or a spine
+# level ("L4-5"), not a month and day.
+DASH_RANGE = re.compile(r"[^\d\s]*\d{1,2}-\d{1,2}s?")
 # A grade's own shape: reflexes "3/3+", a range of grades "2-3/6".
 GRADE_SHAPE_AFTER = re.compile(r"\+")
 GRADE_SHAPE_BEFORE = re.compile(r"(?<![\d/])\d-$")
@@ -102,8 +105,8 @@ class NerRecognizer(LocalRecognizer):
                 return "AGE", start, start + age.end()
             if YEAR_ONLY.match(value) or DURATION.search(value):
                 return None
-            if not (MONTH_OR_HOLIDAY.search(value) or NUMERIC_DATE.search(value)):
-                return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number
+            if not (MONTH_OR_HOLIDAY.search(value) or NUMERIC_DATE.search(value)) or DASH_RANGE.fullmatch(value):
+                return None  # today, tomorrow, this afternoon, Tuesday, last week, a bare number, a range
             if self._is_grade(text, start, end):  # doc.text would rebuild the text
                 return None  # "pain rated 7/10", strength "5/5": a score, not a date
             return label, start, end
