@@ -129,6 +129,8 @@ READABLE = {
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "CRI"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "RA"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "SW"),
+                     ("S/P STEMI, EF 35%. ALLERGIES: PCN (HIVES).", "STEMI"),
+                     ("S/P STEMI, EF 35%. ALLERGIES: PCN (HIVES).", "PCN"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated
