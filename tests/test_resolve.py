@@ -194,6 +194,9 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("SEEN BY OKAFOR COLONOSCOPY TOMORROW", "OKAFOR", "PERSON", True),        # seen by is one
     ("Flushed Maria's catheter twice.", "Maria", "PERSON", True),             # a person's catheter is theirs
     ("Maria came in; catheter care done.", "Maria", "PERSON", True),
+    ("Tested for Lyme disease in the spring.", "Lyme", "LOCATION", False),      # a place names a disease
+    ("A Denver catheter was placed.", "Denver", "LOCATION", False),
+    ("Moved to Denver; catheter care done.", "Denver", "LOCATION", True),
 ])
 def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)

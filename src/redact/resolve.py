@@ -76,6 +76,7 @@ def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
 NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 # A person or an organisation: what an office or a glued title is mistaken for.
 _PERSON_OR_ORG = ("PERSON", "ORGANIZATION")
+_NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 _REPEATED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
@@ -127,13 +128,15 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
                  is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """A name right before a device, procedure or condition word is an eponym ("Foley catheter",
     "Parkinson's disease", "<surname> osteotomy"): the thing's name, which the annotation guide
-    keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole)."""
+    keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole), and a place
+    that names a device, a technique or a disease ("Boston brace", "Parkland technique", "Lyme
+    disease")."""
     def names_a_thing(word: str, may_be_eponym: bool) -> bool:
         return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
     out = []
     for span in spans:
-        judged = span.label in _PERSON_OR_ORG and not is_rule(span)
+        judged = span.label in _NAME_LABELS and not is_rule(span)
         # A firm may be named by its trade ("<surname> Osteopathy"), and a person seen by or
         # addressed so before a procedure is still one ("seen by Dr <surname> colonoscopy").
         before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start) if judged else None
