@@ -117,7 +117,9 @@ READABLE = {
             # instruments and anatomy named after someone
             ("The flap edges were trimmed with Westcott scissors and closed.", "Westcott"),
             ("The upper pole was freed from Berry's ligament on both sides.", "Berry"),
-            ("She was fitted with a Boston brace at fourteen.", "Boston")],       # a place names a device
+            ("She was fitted with a Boston brace at fourteen.", "Boston"),       # a place names a device
+            # a scraped profile's credential run into its next field
+            ("Therapist (Dana Whitfield, NCCBilingual Counselor, NCC):\nThat sounds hard.", "NCCBilingual")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
                      # intensive-care shorthand, some of it also a name list's ("LUE", "MI")
                      ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "NC"),

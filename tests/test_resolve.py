@@ -20,6 +20,7 @@ from redact.resolve import (
     drop_repeated_word_names,
     expand_to_tokens,
     extend_names,
+    is_credential_glued,
     join_address_parts,
     merge,
     propagate,
@@ -458,6 +459,24 @@ def test_a_word_glued_to_a_full_name_is_not_part_of_it(text, found, kept):
     assert [text[s.start:s.end] for s in out] == kept
     # and growing to whole words does not glue them back
     assert [text[s.start:s.end] for s in expand_to_tokens(text, out)] == kept
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    # a credential run into the profile's next word: the span ends before it, or goes
+    ("(Jane Okafor LPCPsychotherapist)", [("Jane Okafor LPCPsychotherapist", "PERSON")], ["Jane Okafor"]),
+    ("(Jane Okafor, NCCBilingual Counselor)", [("Jane Okafor", "PERSON"), ("NCCBilingual", "PERSON")],
+     ["Jane Okafor"]),
+    ("(LMHCAttorney & Licensed Counselor)", [("LMHCAttorney & Licensed Counselor", "ORGANIZATION")], []),
+    # a plural credential, and capitals run into a name, stay as found
+    ("Two LCSWs came", [("LCSWs", "ORGANIZATION")], ["LCSWs"]),
+    ("met DJOkafor", [("DJOkafor", "PERSON")], ["DJOkafor"]),
+])
+def test_a_credential_glued_to_a_word_starts_the_profile(text, found, kept):
+    spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]
+    words = WordSense(is_credential={"lpc", "ncc", "lmhc", "lcs", "dj"}.__contains__,
+                      is_ordinary={"bilingual", "attorney", "ws"}.__contains__, is_job={"psychotherapist"}.__contains__)
+    assert [text[s.start:s.end] for s in cut_glued_words(text, spans, words)] == kept
+    assert is_credential_glued("NCCBilingual", words) and not is_credential_glued("DJOkafor", words)
 
 
 def test_a_name_candidate_with_a_word_twice_in_a_row_is_no_name():

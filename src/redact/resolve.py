@@ -21,6 +21,9 @@ _ABBREVIATION_DOT = re.compile(r"(?<!\w)(?:[A-Za-z]|[A-Z][a-z]{1,2}|[A-Z]{2,4})\
 _CLOSING = ".,;:!?"
 # A word glued to the next without a space ("...OkaforMarriage"): four letters, then a capital.
 _GLUE = re.compile(r"(?<=[^\W\d_][a-z]{3})(?=[A-Z](?:[a-z]|\b))")
+# A credential in capitals run into the next field's word ("LCSWCouples", "NCCBilingual"): scraped
+# profile text, where the name ended before the credential.
+_CREDENTIAL_GLUE = re.compile(r"(?<![\w'’])([A-Z]{2,6})(?=([A-Z][a-z]{2,})\b)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class WordSense:
     is_vocabulary: Callable[[str], bool] = lambda word: False
     is_ordinary: Callable[[str], bool] = lambda word: False
     is_foreign_word: Callable[[str], bool] = lambda word: False
+    is_credential: Callable[[str], bool] = lambda word: False
 
 
 def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -253,16 +257,33 @@ def trim_lower_case_edges(text: str, spans: Iterable[Span], words: WordSense,
     return out
 
 
+def _is_credential_glue(glue: re.Match, words: WordSense) -> bool:
+    glued = glue.group(2).lower()
+    return words.is_credential(glue.group(1).lower()) and (words.is_ordinary(glued) or words.is_job(glued))
+
+
+def is_credential_glued(word: str, words: WordSense) -> bool:
+    """"LCSWCouples": a credential run into an everyday word, which no name grows by."""
+    glue = _CREDENTIAL_GLUE.match(word)
+    return bool(glue) and glue.end(2) == len(word) and _is_credential_glue(glue, words)
+
+
 def cut_glued_words(text: str, spans: Iterable[Span], words: WordSense,
                     is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
     """Text copied out of a page or a table loses the space between a name and what follows it (a
     signature's job title, a column's next cell). Where a span holds a full name from a given name
     on, glued to a word no name list knows or to an office, job or its modifier (surname lists hold
-    "President"), every name or organisation span across that point ends there."""
+    "President"), every name or organisation span across that point ends there; so does every span
+    at a credential run into an everyday word ("LCSWCouples and Family Therapist"): what
+    follows it is the profile, and a span that starts there goes."""
     spans = list(spans)
     points = set()
     for span in spans:
         if span.label in _PERSON_OR_ORG and not is_rule(span):
+            for glue in _CREDENTIAL_GLUE.finditer(text, span.start, span.end):
+                if _is_credential_glue(glue, words):
+                    points.add(glue.start())
+                    break
             for glue in _GLUE.finditer(text, span.start, span.end):
                 before = text[span.start:glue.start()].split()
                 word = _EDGE_WORD.match(text, glue.start())
@@ -275,9 +296,11 @@ def cut_glued_words(text: str, spans: Iterable[Span], words: WordSense,
     out = []
     for span in spans:
         if span.label in _PERSON_OR_ORG and not is_rule(span):
-            inside = [p for p in points if span.start < p < span.end]
-            if inside:
-                span = Span(span.start, min(inside), span.label, span.score, span.source)
+            inside = [p for p in points if span.start <= p < span.end]
+            end = len(text[span.start:min(inside)].rstrip(" ,;")) + span.start if inside else span.end
+            if end <= span.start:
+                continue
+            span = Span(span.start, end, span.label, span.score, span.source)
         out.append(span)
     return out
 

@@ -41,6 +41,7 @@ from redact.resolve import (
     WordSense,
     cut_around_web_forms,
     expand_to_tokens,
+    is_credential_glued,
     join_address_parts,
     resolve,
     split_at_breaks,
@@ -180,7 +181,8 @@ class Detector:
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
             is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
             is_unit=_singular_in(lex.units), is_vocabulary=self._is_domain_word,
-            is_ordinary=self._is_ordinary, is_foreign_word=self.resources.is_foreign)
+            is_ordinary=self._is_ordinary, is_foreign_word=self.resources.is_foreign,
+            is_credential=lambda word: word in lex.abbreviations or word in lex.jobs or word in lex.titles)
         decision = self.config.decision and models_dir() / self.config.decision
         # Without a decision model every candidate at or above the config threshold is kept.
         self.decision = Decision(decision) if decision else None
@@ -190,7 +192,7 @@ class Detector:
         """A capitalised word beside a name that is itself likely part of it: a listed name or a
         word too rare to be everyday English, and no title, role or stop word."""
         names = self.names
-        if names.is_non_name(word) or names.is_everyday_word(word):
+        if names.is_non_name(word) or names.is_everyday_word(word) or is_credential_glued(word, self.word_sense):
             return False
         if names.is_known_name(word):
             return zipf(word) < EVERYDAY_ZIPF
