@@ -134,6 +134,9 @@ READABLE = {
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "SW"),
                      ("S/P STEMI, EF 35%. ALLERGIES: PCN (HIVES).", "STEMI"),
                      ("S/P STEMI, EF 35%. ALLERGIES: PCN (HIVES).", "PCN"),
+                     ("CV: NSR-ST 90-105, no ectopy. GI: OGT to LIWS.", "NSR-ST"),   # rhythms joined
+                     ("CV: NSR-ST 90-105, no ectopy. GI: OGT to LIWS.", "LIWS"),
+                     ("GI: TF Jevity 1.2 at 20cc/hr, goal 60.", "Jevity"),                    # a tube feed
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated
@@ -188,6 +191,7 @@ READABLE = {
              ("Neuro: A&Ox2-3, CIWA 12-15 overnight.", "2-3"),
              ("MRI: disc bulge at L4-5 and C3-4.", "L4-5"),
              ("Labs: BUN/CR 48/2.1, K 3.9.", "48/2.1"),
+             ("Vent: PSV 10/5, FiO2 40%, RSBI 68.", "10/5"),                        # pressures
              ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
              ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
     "age": [("She has 90 days clean and is sober since 2019.", "90"),

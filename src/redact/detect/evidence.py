@@ -375,9 +375,13 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     ("FRANK"; an organisation's generic words, "Professional Association", are not)."""
     if not content:
         return False
+    def shorthand(word: str) -> bool:
+        return word in res.abbreviations or (shouted_untitled and word in res.capital_shorthand)
+
+    # Shorthand joins with a hyphen as a rhythm does ("NSR-ST"): each part is shorthand.
     if (heading and label in _NAME_LABELS) or " ".join(words) in res.roles or all(
-            w in res.abbreviations or w in res.medications or w in res.fillers or w in res.roles
-            or (shouted_untitled and w in res.capital_shorthand) for w in content):
+            shorthand(w) or w in res.medications or w in res.fillers or w in res.roles
+            or ("-" in w and all(shorthand(p) for p in w.split("-"))) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (res.is_vocabulary(w) or w in res.common_noun_names or w in res.abbreviations or w in res.medications)

@@ -34,6 +34,7 @@ LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]
 # A small model lets entities run across line breaks, tabs, column gaps and field separators.
 BREAK = re.compile(r"\n|\t| {2,}|\s?[|;]\s?|\s[-–—]\s|,(?=[^\s\d])")
 TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
+TRAILING_NUMBERS = re.compile(r"(?:\s+[\d.,/%+-]*\d[\d.,/%+-]*)+$")
 
 
 def _words_pattern(words) -> str:
@@ -118,6 +119,8 @@ class NerRecognizer(LocalRecognizer):
             return None  # BP, CT, OOB, ICU tagged as organisations
         if label == "PERSON" and value.isupper() and len(value) <= 3:
             return None
+        if label == "PERSON" and (numbers := TRAILING_NUMBERS.search(value)):
+            end = start + numbers.start()  # "NSR-ST 90-105": no one's name ends in a reading
         if label == "PERSON" and value.islower() and " " not in value and not _caseless(ent[0]) \
                 and _zipf(value) >= 3.5 and value not in self.first_names:
             return None  # "floor", "lease": in text that has case, a lower-case everyday word is no name
