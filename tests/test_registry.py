@@ -137,6 +137,8 @@ READABLE = {
                      ("CV: NSR-ST 90-105, no ectopy. GI: OGT to LIWS.", "NSR-ST"),   # rhythms joined
                      ("CV: NSR-ST 90-105, no ectopy. GI: OGT to LIWS.", "LIWS"),
                      ("GI: TF Jevity 1.2 at 20cc/hr, goal 60.", "Jevity"),                    # a tube feed
+                     ("ID: TMAX 101.2, PAN CULTURED. RESP: SXN'D FOR THICK SECRETIONS.", "PAN"),
+                     ("ID: TMAX 101.2, PAN CULTURED. RESP: SXN'D FOR THICK SECRETIONS.", "SXN'D"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated

@@ -48,6 +48,7 @@ _NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 # Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
 # ("channel", "apple", "glad", "quick"; not "walt", 3.9).
 EVERYDAY_ZIPF = 4.5
+_CLITIC = re.compile(r"['’](?:d|ed|s)$")
 
 
 def name_ngrams(word: str) -> list[str]:
@@ -376,6 +377,7 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     if not content:
         return False
     def shorthand(word: str) -> bool:
+        word = _CLITIC.sub("", word)  # "SXN'D": suctioned
         return word in res.abbreviations or (shouted_untitled and word in res.capital_shorthand)
 
     # Shorthand joins with a hyphen as a rhythm does ("NSR-ST"): each part is shorthand.
