@@ -29,7 +29,8 @@ FOUND = {
                   ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
                   ("PT SEEN BY DR. ADOMAITIS TODAY.", "ADOMAITIS"),  # a surname that ends like an inflammation
                   ("PT UPSET AFTER CALL. SPOKE WITH FRANK ABOUT THE PLAN.", "FRANK"),  # a frequent given name
-                  ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor")],  # a field
+                  ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor"),  # a field
+                  ("My SIL Jenna and my FIL both came.", "Jenna")],                 # kin as posts abbreviate
     "places": [("We live in Olathe now.", "Olathe"),
                ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
@@ -159,6 +160,8 @@ READABLE = {
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
+                  ("My MIL has always been around to babysit.", "MIL"),
+                  ("My SIL Jenna and my FIL both came.", "FIL"),
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
                   ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU"),       # report headings
                   ("HEART: Regular rate, no murmur.\nLABORATORY DATA: WBC 5.1, stable.", "LABORATORY DATA"),
