@@ -161,6 +161,8 @@ READABLE = {
                       "PROGRESSIVE UNSTEADINESS")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
                   ("My MIL has always been around to babysit.", "MIL"),
+                  # a common noun's phrase before a verb of saying, in a line read as caseless
+                  ("I went in for my follow up and the front desk lady said I had no appointment.", "lady"),
                   ("My SIL Jenna and my FIL both came.", "FIL"),
                   ("Seeker: I can't sleep anymore.\nResponse: That sounds hard.", "Seeker"),
                   ("CC: DIZZINESS.\nROS: AS ABOVE.\nGU: DENIES DYSURIA.", "GU"),       # report headings

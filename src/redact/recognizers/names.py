@@ -535,6 +535,8 @@ class NameCueRecognizer(LocalRecognizer):
                 doc[tok.i + 2].like_num or doc[tok.i + 2].lower_ in {"age", "aged"})
             if not (aged or nxt.lower_ in self.lex.person_verbs):
                 continue
+            if _after_determiner(tok):
+                continue  # "the front desk lady said": a common noun's phrase, not a name
             listed = self.is_first_name(text) or text.lower() in self.lex.word_names
             # A proper noun that is not common English and says or feels something is proposed
             # (nicknames like "Rafa" are in no list); the decision weighs it.
@@ -685,6 +687,20 @@ def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
             pos += len(line) + 1
         cached = doc.user_data["redact_line_cases"] = (starts, flags)
     return cached
+
+
+def _after_determiner(tok: Token) -> bool:
+    """Does a determiner or possessive open the word's phrase, over lower-case nouns and adjectives
+    ("the front desk <word>", "my <word>")?"""
+    i = tok.i - 1
+    while i >= 0 and i >= tok.i - 3:
+        prev = tok.doc[i]
+        if prev.tag_ in ("DT", "PRP$"):
+            return True
+        if not (prev.tag_ in ("NN", "NNS", "JJ") and prev.text.islower()):
+            return False
+        i -= 1
+    return False
 
 
 def _line_is_caseless(line: str) -> bool:
