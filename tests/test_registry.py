@@ -85,7 +85,8 @@ FOUND = {
                             ("Mieszka przy ul. Kwiatowej 7/2 w Krakowie.", "ul. Kwiatowej 7/2"),
                             ("Our office: 21/4, Gandhi Marg, near the temple.", "21/4, Gandhi Marg")],
     "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B"),
-                       ("Send it to 12 Banksia Parade, Manly.", "12 Banksia Parade")],
+                       ("Send it to 12 Banksia Parade, Manly.", "12 Banksia Parade"),
+                       ("WE LIVE OFF 5TH AND MAIN IN DAYTON.", "5TH AND MAIN")],            # in capitals
     "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88"),
                ("RT quietriver_88 : see you at group", "quietriver_88")],      # a retweet's handle without "@"
     "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
@@ -207,6 +208,7 @@ READABLE = {
             ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("SBP 110-130 overnight, HR 80-90S.", "110-130"),                 # ranges of readings
+                  ("NEURO: A&OX2-3, TREMULOUS.", "OX2-3"),                          # orientation
                   ("ID: TMAX 100.2, WBC 12.1, on vanco.", "100.2"),                 # ID as infectious disease
                   ("Referred to IOP and CBT at the clinic.", "CBT"),
                   ("Cases of COVID-19 rose again this winter.", "COVID-19"),          # a disease, not a code
