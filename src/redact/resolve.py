@@ -80,7 +80,6 @@ def split_at_breaks(text: str, spans: Iterable[Span]) -> list[Span]:
 NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 # A person or an organisation: what an office or a glued title is mistaken for.
 _PERSON_OR_ORG = ("PERSON", "ORGANIZATION")
-_NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 _REPEATED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
 
 
@@ -140,7 +139,7 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
 
     out = []
     for span in spans:
-        judged = span.label in _NAME_LABELS and not is_rule(span)
+        judged = span.label in NAME_LABELS and not is_rule(span)
         # A firm may be named by its trade ("<surname> Osteopathy"), and a person seen by or
         # addressed so before a procedure is still one ("seen by Dr <surname> colonoscopy").
         before = _PREVIOUS_WORD.search(text, max(0, span.start - 40), span.start) if judged else None

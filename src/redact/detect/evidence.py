@@ -376,6 +376,7 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     ("FRANK"; an organisation's generic words, "Professional Association", are not)."""
     if not content:
         return False
+
     def shorthand(word: str) -> bool:
         word = _CLITIC.sub("", word)  # "SXN'D": suctioned
         return word in res.abbreviations or (shouted_untitled and word in res.capital_shorthand)

@@ -692,14 +692,11 @@ def _line_cases(doc: Doc) -> tuple[list[int], list[bool]]:
 def _after_determiner(tok: Token) -> bool:
     """Does a determiner or possessive open the word's phrase, over lower-case nouns and adjectives
     ("the front desk <word>", "my <word>")?"""
-    i = tok.i - 1
-    while i >= 0 and i >= tok.i - 3:
-        prev = tok.doc[i]
+    for prev in reversed(tok.doc[max(0, tok.i - 3):tok.i]):
         if prev.tag_ in ("DT", "PRP$"):
             return True
         if not (prev.tag_ in ("NN", "NNS", "JJ") and prev.text.islower()):
             return False
-        i -= 1
     return False
 
 
