@@ -26,6 +26,7 @@ FOUND = {
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
+                  ("MET WITH A MR. JONES FROM DSS.", "JONES"),        # an article before a title, not the name
                   ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
                   ("PT SEEN BY DR. ADOMAITIS TODAY.", "ADOMAITIS"),  # a surname that ends like an inflammation
                   ("PT UPSET AFTER CALL. SPOKE WITH FRANK ABOUT THE PLAN.", "FRANK"),  # a frequent given name
@@ -141,6 +142,9 @@ READABLE = {
                      ("GI: TF Jevity 1.2 at 20cc/hr, goal 60.", "Jevity"),                    # a tube feed
                      ("ID: TMAX 101.2, PAN CULTURED. RESP: SXN'D FOR THICK SECRETIONS.", "PAN"),
                      ("ID: TMAX 101.2, PAN CULTURED. RESP: SXN'D FOR THICK SECRETIONS.", "SXN'D"),
+                     # in capitals an article opens a common noun: an occupation, not a surname
+                     ("SOCIAL: PT IS A RETIRED STEELWORKER, LIVES WITH WIFE.", "STEELWORKER"),
+                     ("SHE IS A PLUMBER AND A MOTHER OF TWO.", "PLUMBER"),
                      ("MEDS: CONT VIVITROL INJ MONTHLY. NO ISSUES.", "INJ"),              # prescription shorthand
                      ("She joined the WHAM group after her WRAP class.", "WHAM"),         # a curriculum's initials
                      ("PT WITH HX OF HEP C AND ETOH USE, SEEN BY DR NWOSU.", "HEP C"),    # diagnoses abbreviated

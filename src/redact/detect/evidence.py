@@ -346,7 +346,9 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
         "domain_share": sum(1 for w in words if res.is_vocabulary(w)) / max(1, len(words)),
         "readable": float(_readable(words, content, span.label, bool(line_upper) and not titled,
                                     not titled and all(w.isupper() for w in raw_words),
-                                    in_speaker and speaker[2] in view.heading_labels, res)),
+                                    in_speaker and speaker[2] in view.heading_labels, res)
+                          or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
+                              and _after_article(prev, view.doc))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -389,6 +391,16 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (res.is_vocabulary(w) or w in res.common_noun_names or w in res.abbreviations or w in res.medications)
         and w not in res.frequent_first_names for w in content)
+
+
+def _after_article(prev, doc) -> bool:
+    """In capitals, "A RETIRED <word>", "AS A <word>": a word an article opens (with at most an
+    adjective between) is a common noun, an occupation or a thing, where case cannot say."""
+    if prev is None:
+        return False
+    if prev.lower_ in ("a", "an"):
+        return True
+    return prev.tag_ in ("JJ", "VBN") and prev.i > 0 and doc[prev.i - 1].lower_ in ("a", "an")
 
 
 def _is_heading(label: str, res: Resources) -> bool:
