@@ -20,7 +20,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 from redact.config import DetectionConfig
 from redact.recase import source_text
 from redact.recognizers.names import _BLANK, INITIALS_DOTTED, SPEAKER, _line_cases, _zipf, is_abbreviated_title
-from redact.resolve import in_alphabet_order
+from redact.resolve import NAME_LABELS, in_alphabet_order
 from redact.spans import Span
 
 # The features, in the order the model reads them. Categorical ones are encoded with the
@@ -44,7 +44,6 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 _PERSON_OR_PLACE = ("PERSON", "LOCATION")
-_NAME_LABELS = ("PERSON", "ORGANIZATION", "LOCATION")
 # Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
 # ("channel", "apple", "glad", "quick"; not "walt", 3.9).
 EVERYDAY_ZIPF = 4.5
@@ -384,7 +383,7 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
         return word in res.abbreviations or (shouted_untitled and word in res.capital_shorthand)
 
     # Shorthand joins with a hyphen as a rhythm does ("NSR-ST"): each part is shorthand.
-    if (heading and label in _NAME_LABELS) or " ".join(words) in res.roles or all(
+    if (heading and label in NAME_LABELS) or " ".join(words) in res.roles or all(
             shorthand(w) or w in res.medications or w in res.fillers or w in res.roles
             or ("-" in w and all(shorthand(p) for p in w.split("-"))) for w in content):
         return True
