@@ -45,7 +45,13 @@ def gazetteer_words() -> set[str]:
     return words | faker_names()
 
 
-def faker_names() -> set[str]:
+def faker_given_names() -> set[str]:
+    """Given names of every Faker locale."""
+    return faker_names(("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"))
+
+
+def faker_names(attrs: tuple[str, ...] = ("first_names", "first_names_male", "first_names_female",
+                                          "first_names_nonbinary", "last_names")) -> set[str]:
     """Given names and surnames of every Faker locale: the Census lists are American."""
     words: set[str] = set()
     for locale in AVAILABLE_LOCALES:
@@ -53,7 +59,7 @@ def faker_names() -> set[str]:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
-        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary", "last_names"):
+        for attr in attrs:
             listed = vars(provider).get(attr)
             if isinstance(listed, (dict, list, tuple, set, frozenset)):
                 words.update(w.lower() for w in listed if isinstance(w, str))

@@ -121,6 +121,10 @@ READABLE = {
             ("The flap edges were trimmed with Westcott scissors and closed.", "Westcott"),
             ("The upper pole was freed from Berry's ligament on both sides.", "Berry"),
             ("She was fitted with a Boston brace at fourteen.", "Boston"),       # a place names a device
+            # a condition named by its eponym alone
+            ("My brother has Asperger's and my dad has Parkinson's.", "Asperger"),
+            ("My brother has Asperger's and my dad has Parkinson's.", "Parkinson"),
+            ("Living with Crohn's is exhausting some weeks.", "Crohn"),
             # a scraped profile's credential run into its next field
             ("Therapist (Dana Whitfield, NCCBilingual Counselor, NCC):\nThat sounds hard.", "NCCBilingual")],
     "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),

@@ -182,7 +182,8 @@ def test_numbers_coordinated_with_an_age_are_ages(text, age, ages):
 EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,
                     is_eponym_condition={"disease"}.__contains__,
                     is_clinical_term={"osteotomy", "osteopathy", "colonoscopy"}.__contains__,
-                    is_form_of_address={"dr"}.__contains__)
+                    is_form_of_address={"dr"}.__contains__,
+                    names_a_condition={"okafor"}.__contains__)
 
 
 @pytest.mark.parametrize("text, name, label, kept", [
@@ -198,6 +199,12 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Tested for Lyme disease in the spring.", "Lyme", "LOCATION", False),      # a place names a disease
     ("A Denver catheter was placed.", "Denver", "LOCATION", False),
     ("Moved to Denver; catheter care done.", "Denver", "LOCATION", True),
+    # a name that names a condition on its own, in the possessive
+    ("My brother has Okafor's, and he copes.", "Okafor", "PERSON", False),
+    ("Her Okafor’s tremor got worse.", "Okafor", "PERSON", False),
+    ("Dr. Okafor's office called.", "Okafor", "PERSON", True),                # a person addressed so
+    ("She volunteers at Okafor's Foundation.", "Okafor", "ORGANIZATION", True),  # a name of its own
+    ("She met Okafor at noon.", "Okafor", "PERSON", True),                   # no possessive
 ])
 def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)

@@ -155,6 +155,8 @@ class NameSettings(_Strict):
     frequent_first_names: frozenset[str] = frozenset()
     # Evidence only: one-word drug names, generic and brand.
     drugs: frozenset[str] = frozenset()
+    # Names that name a condition in the possessive, head left out ("Asperger's").
+    eponyms: frozenset[str] = frozenset()
     # Evidence only: log-odds that a word is a name, per character n-gram of its spelling.
     name_shape: dict[str, float] = Field(default_factory=dict)
     common_word_zipf: float = Field(ge=0, le=8)
@@ -327,7 +329,7 @@ def load_detection_config(path: Path | None = None) -> DetectionConfig:
         names = dict(raw["names"])
         names["first_names"] = _read_words(base / names["first_names"])
         names["last_names"] = _read_words(base / names["last_names"])
-        for key in ("domain_vocabulary", "common_noun_names", "frequent_first_names", "drugs"):
+        for key in ("domain_vocabulary", "common_noun_names", "frequent_first_names", "drugs", "eponyms"):
             if key in names:
                 names[key] = _read_words(base / names[key])
         if "name_shape" in names:

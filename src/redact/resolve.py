@@ -45,6 +45,7 @@ class WordSense:
     is_country: Callable[[str], bool] = lambda word: False
     is_eponym_head: Callable[[str], bool] = lambda word: False
     is_eponym_condition: Callable[[str], bool] = lambda word: False
+    names_a_condition: Callable[[str], bool] = lambda word: False
     is_clinical_term: Callable[[str], bool] = lambda word: False
     is_age_number: Callable[[str], bool] = lambda word: False
     is_name_type_word: Callable[[str], bool] = lambda word: False
@@ -124,6 +125,9 @@ def drop_repeated_word_names(text: str, spans: Iterable[Span],
 
 
 _NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
+# A possessive not followed by a capitalised word, which would start a name of its own ("<name>'s
+# Foundation").
+_BARE_POSSESSIVE = re.compile(r"['’]s?(?!\w)(?![ \t]+[A-Z][a-z])")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 
 
@@ -133,7 +137,8 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
     "Parkinson's disease", "<surname> osteotomy"): the thing's name, which the annotation guide
     keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole), and a place
     that names a device, a technique or a disease ("Boston brace", "Parkland technique", "Lyme
-    disease")."""
+    disease"). A name that names a condition on its own is one in the possessive, its head left out
+    ("has Crohn's")."""
     def names_a_thing(word: str, may_be_eponym: bool) -> bool:
         return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
@@ -148,6 +153,9 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
         may_be_eponym = span.label == "PERSON" and not addressed
         words_in = text[span.start:span.end].split()
         if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), may_be_eponym):
+            continue
+        if (judged and not addressed and len(words_in) == 1 and words.names_a_condition(words_in[0].lower())
+                and _BARE_POSSESSIVE.match(text, span.end)):
             continue
         after = _NEXT_NOUN.match(text, span.end) if judged else None
         if after:
