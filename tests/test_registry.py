@@ -216,6 +216,8 @@ READABLE = {
             ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("SBP 110-130 overnight, HR 80-90S.", "110-130"),                 # ranges of readings
+                  ("MG 1.6, 2GM MGSO4 IV GIVEN. HCO3 19, NAHCO3 PO.", "MGSO4"),         # salts' formulas
+                  ("MG 1.6, 2GM MGSO4 IV GIVEN. HCO3 19, NAHCO3 PO.", "NAHCO3"),
                   ("NEURO: A&OX2-3, TREMULOUS.", "OX2-3"),                          # orientation
                   ("ID: TMAX 100.2, WBC 12.1, on vanco.", "100.2"),                 # ID as infectious disease
                   ("Referred to IOP and CBT at the clinic.", "CBT"),
