@@ -137,6 +137,9 @@ READABLE = {
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "LUE"),
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "HO"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "CRI"),
+                     # words cut short in capitals
+                     ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "NONPROD"),
+                     ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "DIMIN"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "RA"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "SW"),
                      ("S/P STEMI, EF 35%. ALLERGIES: PCN (HIVES).", "STEMI"),

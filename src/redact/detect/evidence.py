@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -106,6 +106,21 @@ class Resources:
         return (len(w) >= 7 and self.clinical_ending is not None and self.clinical_ending.search(w) is not None
                 and w not in self.first_names and w not in self.last_names and w not in self.towns
                 and w not in self.world_places)
+
+    @cached_property
+    def _sorted_vocabulary(self) -> list[str]:
+        return sorted(self.domain_vocabulary)
+
+    def is_shortened_term(self, word: str) -> bool:
+        """Notes cut words short ("DIMIN", "NONPROD"): five letters or more that begin a longer word of
+        the domain's vocabulary, spelled less like a name than like other words (a rare name may begin
+        a word too), and no name or place list holds."""
+        w = word.lower()
+        if len(w) < 5 or w in self.first_names or w in self.last_names or w in self.towns or w in self.world_places \
+                or self.shape(w) >= 0:
+            return False
+        i = bisect_right(self._sorted_vocabulary, w)
+        return i < len(self._sorted_vocabulary) and self._sorted_vocabulary[i].startswith(w)
 
     def shape(self, word: str) -> float:
         """Mean log-odds over the word's character n-grams that its spelling is a name's
@@ -388,8 +403,8 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
             or ("-" in w and all(shorthand(p) for p in w.split("-"))) for w in content):
         return True
     return caps_untitled and label in _PERSON_OR_PLACE and all(
-        (res.is_vocabulary(w) or w in res.common_noun_names or w in res.abbreviations or w in res.medications)
-        and w not in res.frequent_first_names for w in content)
+        (res.is_vocabulary(w) or res.is_shortened_term(w) or w in res.common_noun_names or w in res.abbreviations
+         or w in res.medications) and w not in res.frequent_first_names for w in content)
 
 
 def _after_article(prev, doc) -> bool:
