@@ -48,6 +48,7 @@ FOUND = {
             ("Client: She's, like, forty-one and still at home.", "forty-one"),    # spoken, with fillers
             ("Honestly I'm, uh, 45 and tired.", "45"),
             ("Between ages 5 to 8 we moved a lot.", "8"),                          # a range's end
+            ("Participante: Rosa Medina (prefiere Rosi). Edad: 57.", "57"),         # a bilingual note
             ("It started at age three and a half.", "three and a half"),
             ("She was approximately 19 when the voices began.", "19"),
             ("My boyfriend is 18 and I am 19.", "18"),                              # kin, in digits
