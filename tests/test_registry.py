@@ -35,7 +35,8 @@ FOUND = {
     "places": [("We live in Olathe now.", "Olathe"),
                ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
-    "proper-nouns": [("i'll meet u at tampines mrt later", "tampines")],
+    "proper-nouns": [("i'll meet u at tampines mrt later", "tampines"),
+                     ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield")],  # a name in a hashtag
     "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens"),
                             ("Will the Liberals fund the warmline?", "Liberals")],  # parties are organisations
     "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
@@ -138,6 +139,9 @@ READABLE = {
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "LUE"),
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "HO"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "CRI"),
+                     # a hashtag run together from everyday words is a slogan
+                     ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "ClearDreamMatch"),
+                     ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "HeyThatsSoTrue"),
                      # words cut short in capitals
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "NONPROD"),
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "DIMIN"),

@@ -362,7 +362,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                                     not titled and all(w.isupper() for w in raw_words),
                                     in_speaker and speaker[2] in view.heading_labels, res)
                           or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
-                              and _after_article(prev, view.doc))),
+                              and _after_article(prev, view.doc))
+                          or _hashtag_phrase(text, span, value, res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -405,6 +406,20 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (res.is_vocabulary(w) or res.is_shortened_term(w) or w in res.common_noun_names or w in res.abbreviations
          or w in res.medications) and w not in res.frequent_first_names for w in content)
+
+
+_CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _hashtag_phrase(text: str, span: Span, value: str, res: Resources) -> bool:
+    """A hashtag run together from three words or more of everyday English or countries
+    ("#HappyNewYear", "#ArgentinaVsSwitzerland") is a slogan or a topic, not a name; a rare word in
+    it may be one ("#VoteUK<band>")."""
+    if span.start == 0 or text[span.start - 1] != "#" or not value.isalnum():
+        return False
+    parts = _CAMEL_WORD.findall(value)
+    return len(parts) >= 3 and "".join(parts) == value and all(
+        _zipf(p.lower()) >= EVERYDAY_ZIPF or p.lower() in res.countries for p in parts)
 
 
 def _after_article(prev, doc) -> bool:
