@@ -50,6 +50,8 @@ FOUND = {
             ("Honestly I'm, uh, 45 and tired.", "45"),
             ("Between ages 5 to 8 we moved a lot.", "8"),                          # a range's end
             ("Participante: Rosa Medina (prefiere Rosi). Edad: 57.", "57"),         # a bilingual note
+            ("Me [F31] and my husband [M, 33] keep fighting.", "33"),              # sex, then age
+            ("32/F here, sober two years.", "32"),
             ("It started at age three and a half.", "three and a half"),
             ("She was approximately 19 when the voices began.", "19"),
             ("My boyfriend is 18 and I am 19.", "18"),                              # kin, in digits
