@@ -33,7 +33,10 @@ FOUND = {
                   ("Facilitator: Dee Okafor\nTopic: coping with the holidays", "Dee Okafor"),  # a field
                   ("My SIL Jenna and my FIL both came.", "Jenna")],                 # kin as posts abbreviate
     "places": [("We live in Olathe now.", "Olathe"),
-               ("bus broke down so im stuck in chennai till tmr", "chennai")],   # a city abroad, lower case
+               ("bus broke down so im stuck in chennai till tmr", "chennai"),   # a city abroad, lower case
+               # a town that is also a given name, without case
+               ("SINUS RHYTHM. GREW UP IN CHELSEA. PLAN D/C HOME.", "CHELSEA"),
+               ("ok so my cousin moved to phoenix last yr", "phoenix")],
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines"),
                      ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield")],  # a name in a hashtag
@@ -220,6 +223,8 @@ READABLE = {
              ("Vent: PSV 10/5, FiO2 40%, RSBI 68.", "10/5"),                        # pressures
              ("Labs: WBC 12.1, hemoglobin 10.3, platelets 240.", "12.1"),              # a reading
              ("We met on the fifth floor.", "fifth"), ("She called on the tenth anniversary.", "tenth")],
+    "places": [("PT IN HOPE OF D/C HOME TOMORROW, IN NORMAL SINUS RHYTHM.", "HOPE"),   # towns, and
+               ("PT IN HOPE OF D/C HOME TOMORROW, IN NORMAL SINUS RHYTHM.", "NORMAL")],  # everyday words
     "age": [("She has 90 days clean and is sober since 2019.", "90"),
             ("He is 177 pounds and 5 feet 8 inches.", "177"),                    # a weight, a height
             ("A woman in her 60s asked about the group.", "60s"),                 # a decade of life

@@ -21,6 +21,8 @@ from redact.recognizers.names import _caseless, _zipf
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 # A single-word place this common in everyday English ("Mobile", "Normal") needs a cue.
 EVERYDAY_ZIPF = 4.0
+# ...and one this common is an everyday word even where it is also a name ("Hope", "Will").
+EVERYDAY_WORD_ZIPF = 5.0
 
 
 class PlaceRecognizer(LocalRecognizer):
@@ -86,6 +88,13 @@ class PlaceRecognizer(LocalRecognizer):
         return _zipf(w) >= EVERYDAY_ZIPF or w in self.names.first_names or w in self.names.last_names \
             or w in self.names.lexicon.word_names
 
+    def _everyday_in_caseless(self, word: str) -> bool:
+        """Is a one-word place written without case more likely an everyday word ("in normal")? A
+        town that is also a person's name ("Chelsea", "Sterling") is a proper noun in either reading,
+        unless English uses it all the time ("hope")."""
+        is_name = word in self.names.first_names or word in self.names.last_names
+        return _zipf(word) >= (EVERYDAY_WORD_ZIPF if is_name else EVERYDAY_ZIPF)
+
     # --- sources ---------------------------------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[tuple[Span, float]]:
         found = []
@@ -99,7 +108,7 @@ class PlaceRecognizer(LocalRecognizer):
             cued = self._cue_before(doc, start) or self._state_follows(doc, end)
             if _caseless(span[0]):
                 # Lower-case chats and ALL-CAPS transcripts: only with a cue, never an everyday word.
-                if cued and not (len(words) == 1 and _zipf(words[0].lower()) >= 4.0):
+                if cued and not (len(words) == 1 and self._everyday_in_caseless(words[0].lower())):
                     found.append((span, 0.55))
                 continue
             if not all(w[0].isupper() for w in words):
