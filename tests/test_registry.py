@@ -39,7 +39,8 @@ FOUND = {
                ("ok so my cousin moved to phoenix last yr", "phoenix")],
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines"),
-                     ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield")],  # a name in a hashtag
+                     ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield"),  # a name in a hashtag
+                     ("WE WATCHED THE FARMER FIX THE FENCE, THEN THE RCMP CAME.", "RCMP")],  # an acronym after "the"
     "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens"),
                             ("Will the Liberals fund the warmline?", "Liberals")],  # parties are organisations
     "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
@@ -147,6 +148,8 @@ READABLE = {
                      # a hashtag run together from everyday words is a slogan
                      ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "ClearDreamMatch"),
                      ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "HeyThatsSoTrue"),
+                     # a word "the" opens in capitals is a thing
+                     ("SHE TALKED ABOUT THE MOON AND THE STARS ALL NIGHT.", "MOON"),
                      # words cut short in capitals
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "NONPROD"),
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "DIMIN"),

@@ -362,7 +362,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                                     not titled and all(w.isupper() for w in raw_words),
                                     in_speaker and speaker[2] in view.heading_labels, res)
                           or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
-                              and _after_article(prev, view.doc))
+                              and _after_article(prev, view.doc, words[0]))
                           or _hashtag_phrase(text, span, value, res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
@@ -422,14 +422,19 @@ def _hashtag_phrase(text: str, span: Span, value: str, res: Resources) -> bool:
         _zipf(p.lower()) >= EVERYDAY_ZIPF or p.lower() in res.countries for p in parts)
 
 
-def _after_article(prev, doc) -> bool:
-    """In capitals, "A RETIRED <word>", "AS A <word>": a word an article opens (with at most an
-    adjective between) is a common noun, an occupation or a thing, where case cannot say."""
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def _after_article(prev, doc, word: str) -> bool:
+    """In capitals, "A RETIRED <word>", "AS A <word>", "THE <word>": a word an article opens (with at
+    most an adjective between) is a common noun, an occupation or a thing, where case cannot say.
+    After "the" an acronym, a word without a vowel, may still name a body ("THE <acronym>")."""
     if prev is None:
         return False
-    if prev.lower_ in ("a", "an"):
+    articles = ("a", "an", "the") if _VOWEL.search(word) else ("a", "an")
+    if prev.lower_ in articles:
         return True
-    return prev.tag_ in ("JJ", "VBN") and prev.i > 0 and doc[prev.i - 1].lower_ in ("a", "an")
+    return prev.tag_ in ("JJ", "VBN") and prev.i > 0 and doc[prev.i - 1].lower_ in articles
 
 
 def _is_heading(label: str, res: Resources) -> bool:
