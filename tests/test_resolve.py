@@ -205,6 +205,8 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Dr. Okafor's office called.", "Okafor", "PERSON", True),                # a person addressed so
     ("She volunteers at Okafor's Foundation.", "Okafor", "ORGANIZATION", True),  # a name of its own
     ("She met Okafor at noon.", "Okafor", "PERSON", True),                   # no possessive
+    ("KNOWN OKAFOR'S DISEASE, HTN.", "OKAFOR", "PERSON", False),            # in capitals
+    ("HX OF OKAFOR'S, HTN.", "OKAFOR", "PERSON", False),
 ])
 def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)

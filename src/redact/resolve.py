@@ -124,10 +124,10 @@ def drop_repeated_word_names(text: str, spans: Iterable[Span],
             or not _REPEATED_WORD.search(text, s.start, s.end)]
 
 
-_NEXT_NOUN = re.compile(r"('s|’s)?[ \t-]+([^\W\d_]+)")
+_NEXT_NOUN = re.compile(r"(['’][sS])?[ \t-]+([^\W\d_]+)")
 # A possessive not followed by a capitalised word, which would start a name of its own ("<name>'s
 # Foundation").
-_BARE_POSSESSIVE = re.compile(r"['’]s?(?!\w)(?![ \t]+[A-Z][a-z])")
+_BARE_POSSESSIVE = re.compile(r"['’][sS]?(?!\w)(?![ \t]+[A-Z][a-z])")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 
 
