@@ -291,3 +291,10 @@ def test_a_name_written_with_invisible_characters_keeps_its_tag_number():
     assert normalise("PERSON", "Pri\u00adscilla") == normalise("PERSON", "Priscilla")
     assert normalise("PERSON", "Jose\u0301") == normalise("PERSON", "José")
     assert normalise("PERSON", "&#80;riscilla") == normalise("PERSON", "Priscilla")
+
+
+@pytest.mark.parametrize("possessive", ["Priscilla's", "Priscilla’s", "PRISCILLA'S"])
+def test_a_name_in_the_possessive_keeps_its_tag_number(possessive):
+    from redact.transform import normalise
+
+    assert normalise("PERSON", possessive) == normalise("PERSON", "Priscilla")

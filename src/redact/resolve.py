@@ -551,7 +551,7 @@ def propagate(text: str, spans: list[Span], is_name_part: Callable[[str], bool],
         if len(value) < 2:
             continue
         terms.setdefault(value, span.label)
-        words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[^\W\d_][\w'’-]*", value)]
+        words = [re.sub(r"['’][sS]$", "", w) for w in re.findall(r"[^\W\d_][\w'’-]*", value)]
         if span.label == "PERSON":
             for word in words:
                 if len(word) >= 2 and is_name_part(word):

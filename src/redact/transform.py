@@ -23,7 +23,7 @@ def normalise(label: str, value: str) -> str:
         digits = re.sub(r"[^0-9A-Za-z]", "", value).lower()
         return digits[-10:] if label == "PHONE" else digits
     value = _TITLE.sub("", value.strip())
-    value = re.sub(r"['’]s$", "", value)
+    value = re.sub(r"['’][sS]$", "", value)
     return " ".join(re.findall(r"[\w@.-]+", value.lower()))
 
 

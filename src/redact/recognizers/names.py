@@ -368,7 +368,7 @@ class NameCueRecognizer(LocalRecognizer):
                         and not doc[start - 3].whitespace_ and doc[start - 3].is_alpha:
                     start -= 3  # a hyphenated word: "drop-in", "co-op"
                     continue
-                if prev.text not in {"'s", "’s", "&", "'"} and (
+                if prev.lower_ not in {"'s", "’s", "&", "'"} and (
                         not prev.is_alpha or (prev.is_stop and prev.lower_ not in self.lex.ordinal_words)
                         or (prev.lower_ not in self.lex.generic_place_words
                             and (prev.lower_ in self.lex.roles or prev.lower_ in self.lex.abbreviations))):

@@ -33,7 +33,7 @@ LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|my|his|her|their|our)\s+|[\d:/.\[\]
                            re.IGNORECASE)
 # A small model lets entities run across line breaks, tabs, column gaps and field separators.
 BREAK = re.compile(r"\n|\t| {2,}|\s?[|;]\s?|\s[-–—]\s|,(?=[^\s\d])")
-TRAILING_NOISE = re.compile(r"(?:'s|’s|'|’|[.,;:!?)\]\"]+)$")
+TRAILING_NOISE = re.compile(r"(?:['’][sS]|'|’|[.,;:!?)\]\"]+)$")
 TRAILING_NUMBERS = re.compile(r"(?:\s+[\d.,/%+-]*\d[\d.,/%+-]*)+$")
 
 
