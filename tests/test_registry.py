@@ -146,6 +146,7 @@ READABLE = {
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "LUE"),
                      ("H/O MI 2019. LUE WEAKER THAN RUE. CALL HO WITH UOP < 30.", "HO"),
                      ("PMH: CHF, CRI. On RA, sats 97%. SW consult in AM.", "CRI"),
+                     ("CN: II-XII intact. Follows up for MGUS; wound VAC to the sacrum.", "CN"),
                      # a hashtag run together from everyday words is a slogan
                      ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "ClearDreamMatch"),
                      ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "HeyThatsSoTrue"),
