@@ -341,7 +341,8 @@ COMPASS = WordSense(is_compass_point={"north", "south", "east", "west", "south-e
                     is_country={"wales", "france"}.__contains__)
 OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_given_name=GIVEN,
                          is_job={"specialist", "manager"}.__contains__,
-                         is_common_word={"case", "peer", "family"}.__contains__)
+                         is_common_word={"case", "peer", "family", "small", "business", "export", "promotion",
+                                         "international", "trade", "health"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, kept", [
@@ -379,6 +380,13 @@ OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_giv
      ["Affiliated Family Specialists"]),
     # what is left of an office whose word went elsewhere is no name either
     ("two Certified staff and the Clinical lead", [("Certified", "ORGANIZATION"), ("Clinical", "PERSON")], []),
+    # a portfolio found without its office word is part of the office; a place a mayor is of, or a
+    # name after the portfolio, is not
+    ("Ms. Ng (Minister of Small Business, Export Promotion and International Trade): Thanks",
+     [("Small Business", "ORGANIZATION"), ("Export Promotion and International Trade", "ORGANIZATION")], []),
+    ("the Minister of Health, Okafor, spoke", [("Okafor", "PERSON")], ["Okafor"]),
+    ("the Minister of Health, Jane Ortiz, spoke", [("Jane Ortiz", "PERSON")], ["Jane Ortiz"]),
+    ("the Chair of Dunmore Trade spoke", [("Dunmore Trade", "ORGANIZATION")], ["Dunmore Trade"]),
 ])
 def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]

@@ -320,7 +320,9 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
     and a name after it stay, each a span of its own; before a job written as a title stands its
     field in everyday words ("Case Manager", "Marriage & Family Therapist"), part of it, while a
     name or an employer before the field stays, as does a piece another candidate found there. A
-    given name before the office word makes that word a surname, and the span stays as it is."""
+    given name before the office word makes that word a surname, and the span stays as it is. A
+    piece of a portfolio found without its office word goes too ("Minister of Small Business,
+    <portfolio>": `_in_portfolio`)."""
     spans = list(spans)
     offices: list[tuple[int, int, bool]] = []  # office stretches; after "of" a portfolio runs on
     replaced: dict[int, list[Span]] = {}
@@ -363,12 +365,14 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
             offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
-    if not replaced:
+    if not replaced and not any(_in_portfolio(text, span, words) for span in spans):
         return spans
     out = []
     for n, span in enumerate(spans):
         if n in replaced:
             out.extend(replaced[n])
+            continue
+        if _in_portfolio(text, span, words) and not is_rule(span):
             continue
         inside = [(end, portfolio) for start, end, portfolio in offices if start <= span.start < end]
         if not inside or span.label not in _PERSON_OR_ORG or is_rule(span):
@@ -378,6 +382,26 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         if text[cut:span.end].strip() and not any(portfolio for _, portfolio in inside):
             out.append(Span(cut, span.end, span.label, span.score, span.source))
     return out
+
+
+# An office's portfolio runs on in capitalised words joined by commas and "and" ("Minister of Small
+# Business, Export Promotion and International Trade"); only the last 200 characters are read.
+_PORTFOLIO_BEFORE = re.compile(
+    r"\b([^\W\d_]+)[ \t]+of[ \t]+(?:the[ \t]+)?(?:[A-Z][\w'’-]*(?:[ \t]+|,[ \t]*|[ \t]+(?:and|&)[ \t]+))*$")
+
+
+def _in_portfolio(text: str, span: Span, words: WordSense) -> bool:
+    """Is the span a piece of an office's portfolio, found without the office word? A portfolio is
+    made of everyday words ("Public Safety", "Health"): a place a mayor is of, or a name after the
+    portfolio ("Minister of Health, <surname>"), is not."""
+    if span.label not in _PERSON_OR_ORG:
+        return False
+    line_start = max(text.rfind("\n", 0, span.start) + 1, span.start - 200)
+    before = _PORTFOLIO_BEFORE.search(text, line_start, span.start)
+    return before is not None and words.is_office(before.group(1).lower()) and all(
+        w.group().lower() in ("and", "&") or (words.is_common_word(w.group().lower())
+                                             and not words.is_given_name(w.group()))
+        for w in _EDGE_WORD.finditer(text, span.start, span.end))
 
 
 def in_alphabet_order(word: str) -> bool:
