@@ -129,6 +129,8 @@ READABLE = {
             ("The flap edges were trimmed with Westcott scissors and closed.", "Westcott"),
             ("The upper pole was freed from Berry's ligament on both sides.", "Berry"),
             ("THE UPPER POLE WAS FREED FROM BERRY'S LIGAMENT ON BOTH SIDES.", "BERRY"),
+            ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Racz"),   # a noun between
+            ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Roth"),
             ("She was fitted with a Boston brace at fourteen.", "Boston"),       # a place names a device
             # a condition named by its eponym alone
             ("My brother has Asperger's and my dad has Parkinson's.", "Asperger"),

@@ -199,6 +199,11 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Tested for Lyme disease in the spring.", "Lyme", "LOCATION", False),      # a place names a disease
     ("A Denver catheter was placed.", "Denver", "LOCATION", False),
     ("Moved to Denver; catheter care done.", "Denver", "LOCATION", True),
+    ("A Okafor tunnel catheter was placed.", "Okafor", "PERSON", False),       # one noun between
+    ("A OKAFOR TUNNEL CATHETER WAS PLACED.", "OKAFOR", "PERSON", False),
+    ("Dr. Okafor tunnel catheter placed.", "Okafor", "PERSON", True),          # addressed
+    ("Gave Okafor Tylenol catheter care.", "Okafor", "PERSON", True),          # a capitalised word between
+    ("the catheter", "catheter", "ORGANIZATION", False),                       # the thing's word alone
     # a name that names a condition on its own, in the possessive
     ("My brother has Okafor's, and he copes.", "Okafor", "PERSON", False),
     ("Her Okafor’s tremor got worse.", "Okafor", "PERSON", False),

@@ -129,6 +129,7 @@ _NEXT_NOUN = re.compile(r"(['’][sS])?[ \t-]+([^\W\d_]+)")
 # Foundation").
 _BARE_POSSESSIVE = re.compile(r"['’][sS]?(?!\w)(?![ \t]+[A-Z][a-z])")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
+_NOUN_THEN_HEAD = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
 
 
 def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
@@ -138,7 +139,8 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
     keeps readable. So is a span that ends in such a word ("Tuohy needle" found whole), and a place
     that names a device, a technique or a disease ("Boston brace", "Parkland technique", "Lyme
     disease"). A name that names a condition on its own is one in the possessive, its head left out
-    ("has Crohn's")."""
+    ("has Crohn's"). One common noun may stand between a name and its device ("<surname> tunnel
+    catheter"), and the device's word alone, found apart from its eponym, is no name either."""
     def names_a_thing(word: str, may_be_eponym: bool) -> bool:
         return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
@@ -154,6 +156,8 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
         words_in = text[span.start:span.end].split()
         if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), may_be_eponym):
             continue
+        if judged and all(words.is_eponym_head(w.lower()) for w in words_in):
+            continue
         if (judged and not addressed and len(words_in) == 1 and words.names_a_condition(words_in[0].lower())
                 and _BARE_POSSESSIVE.match(text, span.end)):
             continue
@@ -162,6 +166,11 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
             head = after.group(2).lower()
             if words.is_eponym_condition(head) if after.group(1) else names_a_thing(head, may_be_eponym):
                 continue
+        # One common noun may stand between the eponym and its device ("<surname> tunnel catheter").
+        between = _NOUN_THEN_HEAD.match(text, span.end) if judged and not addressed else None
+        if between and (between.group(1).islower() or between.group().isupper()) \
+                and words.is_eponym_head(between.group(2).lower()):
+            continue
         out.append(span)
     return out
 
