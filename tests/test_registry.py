@@ -131,6 +131,7 @@ READABLE = {
             ("THE UPPER POLE WAS FREED FROM BERRY'S LIGAMENT ON BOTH SIDES.", "BERRY"),
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Racz"),   # a noun between
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Roth"),
+            ("Wrists: positive Phalen's test on the right, negative Tinel.", "Phalen"),   # a sign or test
             ("She was fitted with a Boston brace at fourteen.", "Boston"),       # a place names a device
             # a condition named by its eponym alone
             ("My brother has Asperger's and my dad has Parkinson's.", "Asperger"),

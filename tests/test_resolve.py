@@ -183,7 +183,7 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
                     is_eponym_condition={"disease"}.__contains__,
                     is_clinical_term={"osteotomy", "osteopathy", "colonoscopy"}.__contains__,
                     is_form_of_address={"dr"}.__contains__,
-                    names_a_condition={"okafor"}.__contains__)
+                    names_a_condition={"okafor"}.__contains__, is_exam_finding={"positive", "negative"}.__contains__)
 
 
 @pytest.mark.parametrize("text, name, label, kept", [
@@ -204,6 +204,9 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Dr. Okafor tunnel catheter placed.", "Okafor", "PERSON", True),          # addressed
     ("Gave Okafor Tylenol catheter care.", "Okafor", "PERSON", True),          # a capitalised word between
     ("the catheter", "catheter", "ORGANIZATION", False),                       # the thing's word alone
+    ("She has a positive Okafor's sign.", "Okafor", "PERSON", False),          # after an exam's finding
+    ("Negative Okafor bilaterally.", "Negative Okafor", "PERSON", False),
+    ("The feedback is positive. Okafor agreed.", "Okafor", "PERSON", True),   # not across a sentence
     # a name that names a condition on its own, in the possessive
     ("My brother has Okafor's, and he copes.", "Okafor", "PERSON", False),
     ("Her Okafor’s tremor got worse.", "Okafor", "PERSON", False),

@@ -112,6 +112,7 @@ class Lexicon(_Strict):
     compass_points: frozenset[str] = frozenset()
     eponym_heads: frozenset[str] = frozenset()
     eponym_conditions: frozenset[str] = frozenset()
+    exam_findings: frozenset[str] = frozenset()
     name_type_words: frozenset[str] = frozenset()
     name_lead_words: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset()
@@ -124,7 +125,7 @@ class Lexicon(_Strict):
     @field_validator("titles", "kinship", "list_headers", "roles", "abbreviations", "word_names",
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
-                     "compass_points", "eponym_heads", "eponym_conditions", "name_type_words",
+                     "compass_points", "eponym_heads", "eponym_conditions", "exam_findings", "name_type_words",
                      "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", "score_words",
                      "grade_heads", *CUE_WORD_LISTS,
                      mode="before")

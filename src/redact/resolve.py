@@ -46,6 +46,7 @@ class WordSense:
     is_eponym_head: Callable[[str], bool] = lambda word: False
     is_eponym_condition: Callable[[str], bool] = lambda word: False
     names_a_condition: Callable[[str], bool] = lambda word: False
+    is_exam_finding: Callable[[str], bool] = lambda word: False
     is_clinical_term: Callable[[str], bool] = lambda word: False
     is_age_number: Callable[[str], bool] = lambda word: False
     is_name_type_word: Callable[[str], bool] = lambda word: False
@@ -140,7 +141,8 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
     that names a device, a technique or a disease ("Boston brace", "Parkland technique", "Lyme
     disease"). A name that names a condition on its own is one in the possessive, its head left out
     ("has Crohn's"). One common noun may stand between a name and its device ("<surname> tunnel
-    catheter"), and the device's word alone, found apart from its eponym, is no name either."""
+    catheter"), and the device's word alone, found apart from its eponym, is no name either; nor is a
+    name right after an examination's finding ("positive <name>'s sign", "negative <name>")."""
     def names_a_thing(word: str, may_be_eponym: bool) -> bool:
         return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
@@ -157,6 +159,10 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
         if judged and len(words_in) > 1 and names_a_thing(words_in[-1].lower(), may_be_eponym):
             continue
         if judged and all(words.is_eponym_head(w.lower()) for w in words_in):
+            continue
+        right_before = before.group(1) if before and not text[before.end(1):span.start].strip() else ""
+        finding = words_in[0] if len(words_in) == 2 else right_before if len(words_in) == 1 else ""
+        if judged and words.is_exam_finding(finding.lower()):
             continue
         if (judged and not addressed and len(words_in) == 1 and words.names_a_condition(words_in[0].lower())
                 and _BARE_POSSESSIVE.match(text, span.end)):

@@ -176,7 +176,7 @@ class Detector:
             is_compass_point=lex.compass_points.__contains__,
             is_country=self.config.places.countries.__contains__,
             is_eponym_head=lex.eponym_heads.__contains__, is_eponym_condition=lex.eponym_conditions.__contains__,
-            names_a_condition=self.config.names.eponyms.__contains__,
+            names_a_condition=self.config.names.eponyms.__contains__, is_exam_finding=lex.exam_findings.__contains__,
             is_clinical_term=self._is_technical_term,
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
