@@ -380,14 +380,15 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
             offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
-    if not replaced and not any(_in_portfolio(text, span, words) for span in spans):
+    portfolio = {n for n, span in enumerate(spans) if not is_rule(span) and _in_portfolio(text, span, words)}
+    if not replaced and not portfolio:
         return spans
     out = []
     for n, span in enumerate(spans):
         if n in replaced:
             out.extend(replaced[n])
             continue
-        if _in_portfolio(text, span, words) and not is_rule(span):
+        if n in portfolio:
             continue
         inside = [(end, portfolio) for start, end, portfolio in offices if start <= span.start < end]
         if not inside or span.label not in _PERSON_OR_ORG or is_rule(span):
@@ -411,7 +412,10 @@ def _in_portfolio(text: str, span: Span, words: WordSense) -> bool:
     portfolio ("Minister of Health, <surname>"), is not."""
     if span.label not in _PERSON_OR_ORG:
         return False
-    line_start = max(text.rfind("\n", 0, span.start) + 1, span.start - 200)
+    window = max(0, span.start - 200)
+    line_start = max(text.rfind("\n", window, span.start) + 1, window)
+    if " of " not in text[line_start:span.start]:
+        return False
     before = _PORTFOLIO_BEFORE.search(text, line_start, span.start)
     return before is not None and words.is_office(before.group(1).lower()) and all(
         w.group().lower() in ("and", "&") or (words.is_common_word(w.group().lower())
