@@ -380,15 +380,15 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
             offices.append((office_start, after[0].start(), False))
             replaced[n] = [*before, Span(after[0].start(), span.end, span.label, span.score, span.source)]
-    portfolio = {n for n, span in enumerate(spans) if not is_rule(span) and _in_portfolio(text, span, words)}
-    if not replaced and not portfolio:
+    portfolio_pieces = {n for n, span in enumerate(spans) if not is_rule(span) and _in_portfolio(text, span, words)}
+    if not replaced and not portfolio_pieces:
         return spans
     out = []
     for n, span in enumerate(spans):
         if n in replaced:
             out.extend(replaced[n])
             continue
-        if n in portfolio:
+        if n in portfolio_pieces:
             continue
         inside = [(end, portfolio) for start, end, portfolio in offices if start <= span.start < end]
         if not inside or span.label not in _PERSON_OR_ORG or is_rule(span):
