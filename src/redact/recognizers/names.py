@@ -74,6 +74,8 @@ NOT_NAME_TAGS = {"MD", "VB", "VBD", "VBZ", "VBP", "VBG", "IN", "DT", "PRP", "PRP
 # Not at a line start or after a label colon, where headings and titles sit.
 TITLE_RUN = re.compile(r"(?<=[^\n:\s][ \t])(?:[A-Z][a-z]+[ \t](?:(?:of|the|and|for|&)[ \t]){0,2}){2,}[A-Z][a-z]+\b")
 RARE_PROPER_ZIPF = 2.5
+# A name this common in everyday English is mostly the word ("hope", "will"), whatever lists hold it.
+EVERYDAY_NAME_ZIPF = 5.0
 ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}(?:-[A-Z]{1,4})?$")
 NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’-]*\.?$")
 
@@ -103,7 +105,7 @@ class NameCueRecognizer(LocalRecognizer):
     def is_everyday_word(self, word: str) -> bool:
         """A word whose everyday use outweighs its use as a name (hope, will, brown, may)."""
         w = word.lower().strip(".'’")
-        return w in self.lex.word_names or _zipf(w) >= 5.0
+        return w in self.lex.word_names or _zipf(w) >= EVERYDAY_NAME_ZIPF
 
     def is_non_name(self, word: str) -> bool:
         w = word.lower().strip(".,'’:;")

@@ -16,13 +16,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from redact.config import DetectionConfig
-from redact.recognizers.names import _caseless, _zipf
+from redact.recognizers.names import EVERYDAY_NAME_ZIPF, _caseless, _zipf
 
 ZIP = re.compile(r"\d{5}(?:-\d{4})?")
 # A single-word place this common in everyday English ("Mobile", "Normal") needs a cue.
 EVERYDAY_ZIPF = 4.0
-# ...and one this common is an everyday word even where it is also a name ("Hope", "Will").
-EVERYDAY_WORD_ZIPF = 5.0
 
 
 class PlaceRecognizer(LocalRecognizer):
@@ -93,7 +91,7 @@ class PlaceRecognizer(LocalRecognizer):
         town that is also a person's name ("Chelsea", "Sterling") is a proper noun in either reading,
         unless English uses it all the time ("hope")."""
         is_name = word in self.names.first_names or word in self.names.last_names
-        return _zipf(word) >= (EVERYDAY_WORD_ZIPF if is_name else EVERYDAY_ZIPF)
+        return _zipf(word) >= (EVERYDAY_NAME_ZIPF if is_name else EVERYDAY_ZIPF)
 
     # --- sources ---------------------------------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[tuple[Span, float]]:
