@@ -23,7 +23,9 @@ FOUND = {
     "us-ssn": [("SSN on the form: 123-45-6789", "123-45-6789")],
     "credit-card": [("He read out the card 4111 1111 1111 1111 on the call.", "4111 1111 1111 1111")],
     "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
-    "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney")],
+    "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney"),
+            # a party named by an everyday word's plural
+            ("In the ten years the Conservatives were in power, rents doubled.", "Conservatives")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
                   ("MET WITH A MR. JONES FROM DSS.", "JONES"),        # an article before a title, not the name
@@ -155,6 +157,10 @@ READABLE = {
                      ("So proud of the team tonight #ClearDreamMatch #HeyThatsSoTrue", "HeyThatsSoTrue"),
                      # a word "the" opens in capitals is a thing
                      ("SHE TALKED ABOUT THE MOON AND THE STARS ALL NIGHT.", "MOON"),
+                     # a vocabulary term in the plural
+                     ("CT CHEST: PATCHY CONSOLIDATIONS IN BOTH BASES, NO EFFUSION.", "CONSOLIDATIONS"),
+                     ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "GLIOMAS"),
+                     ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "FONTANELS"),
                      # words cut short in capitals
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "NONPROD"),
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "DIMIN"),

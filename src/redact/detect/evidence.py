@@ -97,7 +97,19 @@ class Resources:
     def is_vocabulary(self, word: str) -> bool:
         """A word of the domain's vocabulary: one dozens of unrelated reports use, or one built
         like a clinical term ("pericardectomy", "hematuria") that no name or place list holds."""
-        return word.lower() in self.domain_vocabulary or self.is_clinical_term(word)
+        w = word.lower()
+        return w in self.domain_vocabulary or self.is_clinical_term(word) or self._is_plural_term(w)
+
+    def _is_plural_term(self, w: str) -> bool:
+        """The plural of a vocabulary word that is no everyday English ("consolidations", "vertebrals"):
+        reports pluralise terms the vocabulary lists once. Not a word a name or place list holds
+        ("Burns"), nor an everyday word's plural, which may name a group ("Conservatives")."""
+        if len(w) < 5 or not w.endswith("s") or w.endswith("ss"):
+            return False
+        singulars = [w[:-1]] + ([w[:-2]] if w.endswith("es") else []) + ([w[:-3] + "y"] if w.endswith("ies") else [])
+        return any(s in self.domain_vocabulary and _zipf(s) < EVERYDAY_ZIPF for s in singulars) \
+            and w not in self.first_names \
+            and w not in self.last_names and w not in self.towns and w not in self.world_places
 
     def is_clinical_term(self, word: str) -> bool:
         """A word of seven letters or more built like a clinical term (lexicon `clinical_endings`)
