@@ -215,6 +215,11 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("She met Okafor at noon.", "Okafor", "PERSON", True),                   # no possessive
     ("KNOWN OKAFOR'S DISEASE, HTN.", "OKAFOR", "PERSON", False),            # in capitals
     ("HX OF OKAFOR'S, HTN.", "OKAFOR", "PERSON", False),
+    # a word the document writes before a device names the device alone too
+    ("The Okafor was flushed, then the Okafor catheter was changed.", "Okafor", "PERSON", False),
+    ("Tolerated the Okafor for an hour. OKAFOR VALVE ON.", "Okafor", "ORGANIZATION", False),
+    ("Dr. Okafor agreed; the Okafor catheter was changed.", "Okafor", "PERSON", True),   # addressed
+    ("Back from Denver; the Denver catheter is in.", "Denver", "LOCATION", True),      # a place stays one
 ])
 def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)

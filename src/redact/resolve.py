@@ -131,6 +131,9 @@ _NEXT_NOUN = re.compile(r"(['’][sS])?[ \t-]+([^\W\d_]+)")
 _BARE_POSSESSIVE = re.compile(r"['’][sS]?(?!\w)(?![ \t]+[A-Z][a-z])")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\.?[ \t]+$")
 _NOUN_THEN_HEAD = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
+# Not in the possessive: "<name>'s catheter" is that person's.
+_EPONYM_USE = re.compile(r"\b([^\W\d_][\w-]*)(?=[ \t]+([^\W\d_]+))")
+_POSSESSIVE_END = re.compile(r"['’][sS]?$")
 
 
 def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
@@ -142,10 +145,14 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
     disease"). A name that names a condition on its own is one in the possessive, its head left out
     ("has Crohn's"). One common noun may stand between a name and its device ("<surname> tunnel
     catheter"), and the device's word alone, found apart from its eponym, is no name either; nor is a
-    name right after an examination's finding ("positive <name>'s sign", "negative <name>")."""
+    name right after an examination's finding ("positive <name>'s sign", "negative <name>"), nor a
+    word the text writes before a device elsewhere, found alone ("the Foley was irrigated")."""
     def names_a_thing(word: str, may_be_eponym: bool) -> bool:
         return words.is_eponym_head(word) or (may_be_eponym and words.is_clinical_term(word))
 
+    spans = list(spans)
+    devices = _device_names(text, words) if any(
+        s.label in ("PERSON", "ORGANIZATION") and " " not in text[s.start:s.end] for s in spans) else set()
     out = []
     for span in spans:
         judged = span.label in NAME_LABELS and not is_rule(span)
@@ -167,6 +174,9 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
         if (judged and not addressed and len(words_in) == 1 and words.names_a_condition(words_in[0].lower())
                 and _BARE_POSSESSIVE.match(text, span.end)):
             continue
+        if (judged and not addressed and span.label != "LOCATION" and len(words_in) == 1
+                and _POSSESSIVE_END.sub("", words_in[0]).lower() in devices):
+            continue
         after = _NEXT_NOUN.match(text, span.end) if judged else None
         if after:
             head = after.group(2).lower()
@@ -179,6 +189,13 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
             continue
         out.append(span)
     return out
+
+
+def _device_names(text: str, words: WordSense) -> set[str]:
+    """Capitalised words the text writes right before a device's word ("Foley catheter"): such a
+    word alone ("the Foley was irrigated") names the same device, unless someone is addressed by it."""
+    return {m.group(1).lower() for m in _EPONYM_USE.finditer(text)
+            if m.group(1)[0].isupper() and words.is_eponym_head(m.group(2).lower())}
 
 
 _CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
