@@ -25,7 +25,8 @@ FOUND = {
     "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney"),
             # a party named by an everyday word's plural
-            ("In the ten years the Conservatives were in power, rents doubled.", "Conservatives")],
+            ("In the ten years the Conservatives were in power, rents doubled.", "Conservatives"),
+            ("The Liberals passed the bill in December.", "Liberals")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
                   ("MET WITH A MR. JONES FROM DSS.", "JONES"),        # an article before a title, not the name
@@ -161,6 +162,10 @@ READABLE = {
                      ("CT CHEST: PATCHY CONSOLIDATIONS IN BOTH BASES, NO EFFUSION.", "CONSOLIDATIONS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "GLIOMAS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "FONTANELS"),
+                     # a rare word built from a common one
+                     ("COGNITION: FOLLOWS 2-STEP COMMANDS WITH MINIMAL CUEING.", "CUEING"),
+                     ("WOUND: SHALLOWER THAN LAST WEEK, NO MOTTLING.", "SHALLOWER"),
+                     ("VISUAL FIELDS: LEFT HEMIFIELD LOSS.", "HEMIFIELD"),
                      # words cut short in capitals
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "NONPROD"),
                      ("RESP: LS DIMIN BASES. NONPROD COUGH, SUCTIONED FOR SM AMT.", "DIMIN"),

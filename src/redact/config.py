@@ -119,6 +119,8 @@ class Lexicon(_Strict):
     units: frozenset[str] = frozenset()
     capital_shorthand: frozenset[str] = frozenset()
     clinical_endings: frozenset[str] = frozenset()
+    word_suffixes: frozenset[str] = frozenset()
+    word_prefixes: frozenset[str] = frozenset()
     score_words: frozenset[str] = frozenset()
     grade_heads: frozenset[str] = frozenset()
 
@@ -127,7 +129,7 @@ class Lexicon(_Strict):
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
                      "compass_points", "eponym_heads", "eponym_conditions", "exam_findings", "name_type_words",
                      "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", "score_words",
-                     "grade_heads", *CUE_WORD_LISTS,
+                     "grade_heads", "word_suffixes", "word_prefixes", *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

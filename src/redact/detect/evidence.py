@@ -10,6 +10,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -81,6 +82,10 @@ class Resources:
     capital_shorthand: frozenset[str] = frozenset()
     # Endings of clinical terms (lexicon `clinical_endings`), as one pattern.
     clinical_ending: re.Pattern | None = None
+    word_suffixes: tuple[str, ...] = ()
+    word_prefixes: tuple[str, ...] = ()
+    # From this Zipf frequency a word is common English (the names settings' `common_word_zipf`).
+    common_word_zipf: float = 3.6
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -92,13 +97,39 @@ class Resources:
                    lex.run_connectors | lex.name_particles, config.places.cue_words, config.names.name_shape,
                    config.names.other_languages, config.names.common_noun_names,
                    config.names.frequent_first_names, lex.capital_shorthand,
-                   re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None)
+                   re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None,
+                   tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf)
 
     def is_vocabulary(self, word: str) -> bool:
         """A word of the domain's vocabulary: one dozens of unrelated reports use, or one built
         like a clinical term ("pericardectomy", "hematuria") that no name or place list holds."""
         w = word.lower()
-        return w in self.domain_vocabulary or self.is_clinical_term(word) or self._is_plural_term(w)
+        return w in self.domain_vocabulary or self.is_clinical_term(word) or self._is_plural_term(w) \
+            or self._is_derived_word(w)
+
+    def _is_derived_word(self, w: str) -> bool:
+        """A rare word built from common English with an ending or a beginning of the lexicon's
+        (`word_suffixes`, `word_prefixes`: "cueing", "shallower", "disallowed", "multilayer") is
+        English, not a name, unless a name or place list holds it."""
+        if len(w) < 6 or w in self.first_names or w in self.last_names or w in self.towns or w in self.world_places:
+            return False
+        return any(_zipf(stem) >= self.common_word_zipf for stem in self._stems(w))
+
+    def _stems(self, w: str) -> Iterator[str]:
+        """The words `w` may be built from: an ending off (with a silent e back, a doubled consonant
+        single, an i back to y) or a beginning off, leaving three letters or more (four after a
+        beginning)."""
+        for suffix in self.word_suffixes:
+            stem = w.removesuffix(suffix)
+            if stem != w and len(stem) >= 3:
+                yield from (stem, stem + "e")
+                if len(stem) > 3 and stem[-1] == stem[-2]:
+                    yield stem[:-1]
+                if stem.endswith("i"):
+                    yield stem[:-1] + "y"
+        for prefix in self.word_prefixes:
+            if w.startswith(prefix) and len(w) - len(prefix) >= 4:
+                yield w[len(prefix):]
 
     def _is_plural_term(self, w: str) -> bool:
         """The plural of a vocabulary word that is no everyday English ("consolidations", "vertebrals"):
