@@ -29,6 +29,7 @@ FOUND = {
             ("The Liberals passed the bill in December.", "Liberals")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
+                  ("Baker was late again. Hope was there too.", "Baker"),  # a surname opening a sentence
                   ("MET WITH A MR. JONES FROM DSS.", "JONES"),        # an article before a title, not the name
                   ("pls tell mr.tan i will be late", "tan"),         # a title glued to the name
                   ("PT SEEN BY DR. ADOMAITIS TODAY.", "ADOMAITIS"),  # a surname that ends like an inflammation
@@ -201,6 +202,9 @@ READABLE = {
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
+                  # a sentence opened by a thing of the domain that a surname list also holds
+                  ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Alert"),
+                  ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Strength"),
                   ("My MIL has always been around to babysit.", "MIL"),
                   # a common noun's phrase before a verb of saying, in a line read as caseless
                   ("I went in for my follow up and the front desk lady said I had no appointment.", "lady"),

@@ -406,7 +406,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                                     in_speaker and speaker[2] in view.heading_labels, res)
                           or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
                               and _after_article(prev, view.doc, words[0]))
-                          or _hashtag_phrase(text, span, value, res)),
+                          or _hashtag_phrase(text, span, value, res)
+                          or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled, res)),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -449,6 +450,21 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     return caps_untitled and label in _PERSON_OR_PLACE and all(
         (res.is_vocabulary(w) or res.is_shortened_term(w) or w in res.common_noun_names or w in res.abbreviations
          or w in res.medications) and w not in res.frequent_first_names for w in content)
+
+
+# Tags of a verb, an auxiliary or a conjunction right after a sentence's first word.
+_PREDICATE_TAGS = ("VBD", "VBZ", "VBP", "MD", "CC")
+
+
+def _vocabulary_opening(label: str, words: list[str], first, nxt, title_stop: bool, titled: bool,
+                        res: Resources) -> bool:
+    """A sentence opened by one word of the domain's vocabulary that no given-name list holds, a verb
+    or "and" right after it ("Strength was 5/5", "Alert and oriented"), is about that thing: a
+    surname list may hold the word, but a person would carry a title or a given name there."""
+    return (label == "PERSON" and len(words) == 1 and first is not None and first.is_sent_start
+            and not title_stop and not titled and words[0] in res.domain_vocabulary
+            and words[0] not in res.first_names and nxt is not None and nxt.text.islower()
+            and nxt.tag_ in _PREDICATE_TAGS)
 
 
 _CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])")
