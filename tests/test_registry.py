@@ -163,6 +163,9 @@ READABLE = {
                      ("CT CHEST: PATCHY CONSOLIDATIONS IN BOTH BASES, NO EFFUSION.", "CONSOLIDATIONS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "GLIOMAS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "FONTANELS"),
+                     # a drug's release after its name
+                     ("MEDICATIONS: Wellbutrin XL 450 mg daily, Ritalin 60 mg daily.", "XL"),
+                     ("MEDICATIONS: Vicodin ES 1 tab prn, Bactrim DS bid.", "ES"),
                      # a rare word built from a common one
                      ("COGNITION: FOLLOWS 2-STEP COMMANDS WITH MINIMAL CUEING.", "CUEING"),
                      ("WOUND: SHALLOWER THAN LAST WEEK, NO MOTTLING.", "SHALLOWER"),
