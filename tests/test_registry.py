@@ -205,6 +205,9 @@ READABLE = {
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],
     "name-cues": [("Grad C: Right.\nProfessor B: Yeah, I think so.\nGrad C: Mm-hmm.", "Grad C"),
+                  # a language the document names as one, where a sentence leaves it unclear
+                  ("Grad C: The whole database is in German.\nGrad A: Not everyone uh, reads German, so we translate.",
+                   "reads German"),
                   # a sentence opened by a thing of the domain that a surname list also holds
                   ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Alert"),
                   ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Strength"),

@@ -45,6 +45,7 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NER_LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "FAC": "ORGANIZATION", "GPE": "LOCATION",
                "LOC": "LOCATION", "DATE": "DATE"}
 _PERSON_OR_PLACE = ("PERSON", "LOCATION")
+_PEOPLES_AND_LANGUAGES = ("NORP", "LANGUAGE")
 # Zipf frequency from which a word's everyday use outweighs its use as a surname or nickname
 # ("channel", "apple", "glad", "quick"; not "walt", 3.9).
 EVERYDAY_ZIPF = 4.5
@@ -222,6 +223,10 @@ class DocView:
                                           and not t.is_sent_start)
         self.ent_starts = [e.start_char for e in doc.ents]
         self.ents = list(doc.ents)
+        # Words the NER reads as a people or a language somewhere in the document ("German").
+        # A frequent given name it once reads so ("Sean") stays a name.
+        self.peoples_and_languages = {e.text.lower() for e in self.ents if e.label_ in _PEOPLES_AND_LANGUAGES
+                                      and len(e) == 1 and e.text.lower() not in resources.frequent_first_names}
         self.resources = resources
         self._word_shares: dict[int, tuple[float, float, int, int]] = {}
         self._line_case: dict[int, tuple[float, float]] = {}
@@ -407,7 +412,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                           or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
                               and _after_article(prev, view.doc, words[0]))
                           or _hashtag_phrase(text, span, value, res)
-                          or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled, res)),
+                          or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled, res)
+                          or (span.label == "PERSON" and not titled and _only_peoples(raw_words, view))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -452,6 +458,12 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
          or w in res.medications) and w not in res.frequent_first_names for w in content)
 
 
+def _only_peoples(raw_words: list[str], view) -> bool:
+    """Are the span's capitalised words all words the NER reads as a people or a language elsewhere
+    in the document ("reads German" after "in German")? Told once, the NER's reading holds
+    everywhere: a nationality is not a person where a sentence is ambiguous."""
+    capitalised = [w.lower() for w in raw_words if w[:1].isupper()]
+    return bool(capitalised) and all(w in view.peoples_and_languages for w in capitalised)
 # Tags of a verb, an auxiliary or a conjunction right after a sentence's first word.
 _PREDICATE_TAGS = ("VBD", "VBZ", "VBP", "MD", "CC")
 
