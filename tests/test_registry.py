@@ -124,6 +124,7 @@ READABLE = {
     "phone-international": [("Scores went +2 3 4 5 6 7 8 over the weeks.", "+2 3 4")],  # no country's length
     "url": [("I just feel.so tired all the time....like nothing helps", "feel.so")],
     "ner": [("Project Manager: Okay, so shall we start?\nMarketing: Mm-hmm.", "Marketing"),
+            ("GU: UO 40-60CC/HR CLEAR YELLOW. BUN/CR 22/1.1, K 3.6.", "22/1.1"),  # a reading over a reading
             # therapies and kinds of program are content, not organisations
             ("She finished a Dialectical Behavior Therapy skills group in May.", "Dialectical Behavior Therapy"),
             ("We tried Acceptance and Commitment Therapy with Dr. Ruiz.", "Acceptance"),
@@ -163,6 +164,10 @@ READABLE = {
                      ("CT CHEST: PATCHY CONSOLIDATIONS IN BOTH BASES, NO EFFUSION.", "CONSOLIDATIONS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "GLIOMAS"),
                      ("MRI: MULTIPLE GLIOMAS NOTED. FONTANELS FLAT.", "FONTANELS"),
+                     # nursing shorthand: a stimulus, amounts, wall suction
+                     ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "STIM"),
+                     ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "AMTS"),
+                     ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # a drug's release after its name
                      ("MEDICATIONS: Wellbutrin XL 450 mg daily, Ritalin 60 mg daily.", "XL"),
                      ("MEDICATIONS: Vicodin ES 1 tab prn, Bactrim DS bid.", "ES"),

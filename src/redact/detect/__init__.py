@@ -108,8 +108,8 @@ def is_country_alone(value: str, label: str, config: DetectionConfig) -> bool:
 
 
 # A day and month written with dots ends in a dot or goes on to a year ("12.1.", "12.1.2024"); a
-# bare decimal ("WBC 12.1") is a reading that NER took for a date.
-_DECIMAL = re.compile(r"\d{1,3}\.\d{1,2}")
+# bare decimal ("WBC 12.1"), or a reading over one ("BUN/Cr 22/1.1"), is what NER took for a date.
+_DECIMAL = re.compile(r"(?:\d{1,3}/)?\d{1,3}\.\d{1,2}")
 
 
 def is_decimal_date(value: str, label: str) -> bool:

@@ -111,8 +111,10 @@ class Resources:
     def _is_derived_word(self, w: str) -> bool:
         """A rare word built from common English with an ending or a beginning of the lexicon's
         (`word_suffixes`, `word_prefixes`: "cueing", "shallower", "disallowed", "multilayer") is
-        English, not a name, unless a name or place list holds it."""
-        if len(w) < 6 or w in self.first_names or w in self.last_names or w in self.towns or w in self.world_places:
+        English, not a name, unless a name or place list holds it. A common one ("preacher") is left
+        to word frequencies: a nickname may be one."""
+        if len(w) < 6 or _zipf(w) >= self.common_word_zipf or w in self.first_names or w in self.last_names \
+                or w in self.towns or w in self.world_places:
             return False
         return any(_zipf(stem) >= self.common_word_zipf for stem in self._stems(w))
 
