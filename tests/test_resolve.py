@@ -355,7 +355,7 @@ COMPASS = WordSense(is_compass_point={"north", "south", "east", "west", "south-e
 OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_given_name=GIVEN,
                          is_job={"specialist", "manager"}.__contains__,
                          is_common_word={"case", "peer", "family", "small", "business", "export", "promotion",
-                                         "international", "trade", "health"}.__contains__)
+                                         "international", "trade", "health", "justice"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, kept", [
@@ -400,6 +400,9 @@ OFFICE_WORDS = WordSense(is_office=OFFICES, is_office_modifier=MODIFIERS, is_giv
     ("the Minister of Health, Okafor, spoke", [("Okafor", "PERSON")], ["Okafor"]),
     ("the Minister of Health, Jane Ortiz, spoke", [("Jane Ortiz", "PERSON")], ["Jane Ortiz"]),
     ("the Chair of Dunmore Trade spoke", [("Dunmore Trade", "ORGANIZATION")], ["Dunmore Trade"]),
+    # a portfolio an office is for
+    ("The Minister for Justice has asked for a report", [("Justice", "PERSON")], []),
+    ("the Minister for Health, Okafor, spoke", [("Okafor", "PERSON")], ["Okafor"]),
 ])
 def test_an_office_is_neither_a_person_nor_an_organisation(text, found, kept):
     spans = [Span(text.index(v), text.index(v) + len(v), label, 0.9, "ner") for v, label in found]

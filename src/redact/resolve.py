@@ -391,7 +391,7 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
         if not after:
             offices.append((office_start, span.end, False))
             replaced[n] = before
-        elif lowered[last + 1] == "of" and not any(words.is_given_name(w.group()) for w in after):
+        elif lowered[last + 1] in ("of", "for") and not any(words.is_given_name(w.group()) for w in after):
             offices.append((office_start, span.end, True))
             replaced[n] = before
         elif after[0].group()[0].isupper() and (span.label == "PERSON" or words.is_given_name(after[0].group())):
@@ -418,9 +418,10 @@ def drop_offices(text: str, spans: Iterable[Span], words: WordSense,
 
 
 # An office's portfolio runs on in capitalised words joined by commas and "and" ("Minister of Small
-# Business, Export Promotion and International Trade"); only the last 200 characters are read.
+# Business, Export Promotion and International Trade", "Minister for Justice"); only the last 200
+# characters are read.
 _PORTFOLIO_BEFORE = re.compile(
-    r"\b([^\W\d_]+)[ \t]+of[ \t]+(?:the[ \t]+)?(?:[A-Z][\w'’-]*(?:[ \t]+|,[ \t]*|[ \t]+(?:and|&)[ \t]+))*$")
+    r"\b([^\W\d_]+)[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][\w'’-]*(?:[ \t]+|,[ \t]*|[ \t]+(?:and|&)[ \t]+))*$")
 
 
 def _in_portfolio(text: str, span: Span, words: WordSense) -> bool:
@@ -431,7 +432,7 @@ def _in_portfolio(text: str, span: Span, words: WordSense) -> bool:
         return False
     window = max(0, span.start - 200)
     line_start = max(text.rfind("\n", window, span.start) + 1, window)
-    if " of " not in text[line_start:span.start]:
+    if " of " not in text[line_start:span.start] and " for " not in text[line_start:span.start]:
         return False
     before = _PORTFOLIO_BEFORE.search(text, line_start, span.start)
     return before is not None and words.is_office(before.group(1).lower()) and all(
