@@ -179,11 +179,12 @@ def test_numbers_coordinated_with_an_age_are_ages(text, age, ages):
         Span(start, start + len(age), "DATE")]
 
 
-EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__,
+EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease", "brace"}.__contains__,
                     is_eponym_condition={"disease"}.__contains__,
                     is_clinical_term={"osteotomy", "osteopathy", "colonoscopy"}.__contains__,
                     is_form_of_address={"dr"}.__contains__,
-                    names_a_condition={"okafor"}.__contains__, is_exam_finding={"positive", "negative"}.__contains__)
+                    names_a_condition={"okafor"}.__contains__, is_exam_finding={"positive", "negative"}.__contains__,
+                    is_given_name={"Will", "Maria"}.__contains__)
 
 
 @pytest.mark.parametrize("text, name, label, kept", [
@@ -220,6 +221,7 @@ EPONYMS = WordSense(is_eponym_head={"catheter", "valve", "disease"}.__contains__
     ("Tolerated the Okafor for an hour. OKAFOR VALVE ON.", "Okafor", "ORGANIZATION", False),
     ("Dr. Okafor agreed; the Okafor catheter was changed.", "Okafor", "PERSON", True),   # addressed
     ("Back from Denver; the Denver catheter is in.", "Denver", "LOCATION", True),      # a place stays one
+    ("Call Will today. Will brace the door first.", "Will", "PERSON", True),          # a given name stays one
 ])
 def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kept):
     start = text.index(name)

@@ -193,9 +193,11 @@ def drop_eponyms(text: str, spans: Iterable[Span], words: WordSense,
 
 def _device_names(text: str, words: WordSense) -> set[str]:
     """Capitalised words the text writes right before a device's word ("Foley catheter"): such a
-    word alone ("the Foley was irrigated") names the same device, unless someone is addressed by it."""
+    word alone ("the Foley was irrigated") names the same device, unless someone is addressed by it.
+    Not a given name: a sentence may open with one before a verb spelled like a device ("Will brace")."""
     return {m.group(1).lower() for m in _EPONYM_USE.finditer(text)
-            if m.group(1)[0].isupper() and words.is_eponym_head(m.group(2).lower())}
+            if m.group(1)[0].isupper() and words.is_eponym_head(m.group(2).lower())
+            and not words.is_given_name(m.group(1))}
 
 
 _CONJUNCTION = re.compile(r"\s+(?:and|&|or)\s+", re.IGNORECASE)
