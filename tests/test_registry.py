@@ -28,6 +28,7 @@ FOUND = {
             ("In the ten years the Conservatives were in power, rents doubled.", "Conservatives"),
             ("The Liberals passed the bill in December.", "Liberals")],
     "name-cues": [("[00:03:12] BRENDA: I was scared.", "BRENDA"),
+                  ("Plan: weekly contact until she starts work. Next: 3/16.\n\n— S.R.", "S.R."),  # signed initials
                   ("PT SEEN BY DR. LONG THIS AM.", "LONG"),          # a title's stop, split off in capitals
                   ("Baker was late again. Hope was there too.", "Baker"),  # a surname opening a sentence
                   ("MET WITH A MR. JONES FROM DSS.", "JONES"),        # an article before a title, not the name
@@ -170,7 +171,6 @@ READABLE = {
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # a drug's release after its name
                      ("MEDICATIONS: Wellbutrin XL 450 mg daily, Ritalin 60 mg daily.", "XL"),
-                     ("MEDICATIONS: Vicodin ES 1 tab prn, Bactrim DS bid.", "ES"),
                      # a rare word built from a common one
                      ("COGNITION: FOLLOWS 2-STEP COMMANDS WITH MINIMAL CUEING.", "CUEING"),
                      ("WOUND: SHALLOWER THAN LAST WEEK, NO MOTTLING.", "SHALLOWER"),

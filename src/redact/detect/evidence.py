@@ -227,8 +227,11 @@ class DocView:
         self.ents = list(doc.ents)
         # Words the NER reads as a people or a language somewhere in the document ("German").
         # A frequent given name it once reads so ("Sean") stays a name.
-        self.peoples_and_languages = {e.text.lower() for e in self.ents if e.label_ in _PEOPLES_AND_LANGUAGES
-                                      and len(e) == 1 and e.text.lower() not in resources.frequent_first_names}
+        self.peoples_and_languages: dict[str, list[int]] = {}  # word -> where the NER reads it so
+        for e in self.ents:
+            word = e.text.lower()
+            if e.label_ in _PEOPLES_AND_LANGUAGES and len(e) == 1 and word not in resources.frequent_first_names:
+                self.peoples_and_languages.setdefault(word, []).append(e.start_char)
         self.resources = resources
         self._word_shares: dict[int, tuple[float, float, int, int]] = {}
         self._line_case: dict[int, tuple[float, float]] = {}
@@ -415,7 +418,7 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                               and _after_article(prev, view.doc, words[0]))
                           or _hashtag_phrase(text, span, value, res)
                           or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled, res)
-                          or (span.label == "PERSON" and not titled and _only_peoples(raw_words, view))),
+                          or (span.label == "PERSON" and not titled and _only_peoples(raw_words, span, view))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
         # A hashtag holds a name ("#Obama") or a run of words ("#BreakingNews"): the humps tell.
@@ -460,12 +463,15 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
          or w in res.medications) and w not in res.frequent_first_names for w in content)
 
 
-def _only_peoples(raw_words: list[str], view) -> bool:
+def _only_peoples(raw_words: list[str], span: Span, view) -> bool:
     """Are the span's capitalised words all words the NER reads as a people or a language elsewhere
-    in the document ("reads German" after "in German")? Told once, the NER's reading holds
-    everywhere: a nationality is not a person where a sentence is ambiguous."""
+    in the document ("reads German" after "in German")? Told in another sentence, the NER's reading
+    holds everywhere: a nationality is not a person where a sentence is ambiguous."""
     capitalised = [w.lower() for w in raw_words if w[:1].isupper()]
-    return bool(capitalised) and all(w in view.peoples_and_languages for w in capitalised)
+    return bool(capitalised) and all(
+        any(not span.start <= at < span.end for at in view.peoples_and_languages.get(w, ())) for w in capitalised)
+
+
 # Tags of a verb, an auxiliary or a conjunction right after a sentence's first word.
 _PREDICATE_TAGS = ("VBD", "VBZ", "VBP", "MD", "CC")
 
