@@ -102,8 +102,10 @@ class Resources:
                    tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf)
 
     def is_vocabulary(self, word: str) -> bool:
-        """A word of the domain's vocabulary: one dozens of unrelated reports use, or one built
-        like a clinical term ("pericardectomy", "hematuria") that no name or place list holds."""
+        """A word of the domain's vocabulary: one dozens of unrelated reports use, one built like a
+        clinical term ("pericardectomy", "hematuria"), the plural of one ("consolidations") or a rare
+        word built from common English ("cueing"); the last three only where no name or place list
+        holds the word."""
         w = word.lower()
         return w in self.domain_vocabulary or self.is_clinical_term(word) or self._is_plural_term(w) \
             or self._is_derived_word(w)
@@ -113,10 +115,13 @@ class Resources:
         (`word_suffixes`, `word_prefixes`: "cueing", "shallower", "disallowed", "multilayer") is
         English, not a name, unless a name or place list holds it. A common one ("preacher") is left
         to word frequencies: a nickname may be one."""
-        if len(w) < 6 or _zipf(w) >= self.common_word_zipf or w in self.first_names or w in self.last_names \
-                or w in self.towns or w in self.world_places:
+        if len(w) < 6 or _zipf(w) >= self.common_word_zipf or self.names_or_places(w):
             return False
         return any(_zipf(stem) >= self.common_word_zipf for stem in self._stems(w))
+
+    def names_or_places(self, w: str) -> bool:
+        """Does a given-name, surname, town or world-place list hold the lower-cased word?"""
+        return w in self.first_names or w in self.last_names or w in self.towns or w in self.world_places
 
     def _stems(self, w: str) -> Iterator[str]:
         """The words `w` may be built from: an ending off (with a silent e back, a doubled consonant
@@ -142,16 +147,14 @@ class Resources:
             return False
         singulars = [w[:-1]] + ([w[:-2]] if w.endswith("es") else []) + ([w[:-3] + "y"] if w.endswith("ies") else [])
         return any(s in self.domain_vocabulary and _zipf(s) < EVERYDAY_ZIPF for s in singulars) \
-            and w not in self.first_names \
-            and w not in self.last_names and w not in self.towns and w not in self.world_places
+            and not self.names_or_places(w)
 
     def is_clinical_term(self, word: str) -> bool:
         """A word of seven letters or more built like a clinical term (lexicon `clinical_endings`)
         that no name or place list holds."""
         w = word.lower()
         return (len(w) >= 7 and self.clinical_ending is not None and self.clinical_ending.search(w) is not None
-                and w not in self.first_names and w not in self.last_names and w not in self.towns
-                and w not in self.world_places)
+                and not self.names_or_places(w))
 
     @cached_property
     def _sorted_vocabulary(self) -> list[str]:
@@ -162,8 +165,7 @@ class Resources:
         the domain's vocabulary, spelled less like a name than like other words (a rare name may begin
         a word too), and no name or place list holds."""
         w = word.lower()
-        if len(w) < 5 or w in self.first_names or w in self.last_names or w in self.towns or w in self.world_places \
-                or self.shape(w) >= 0:
+        if len(w) < 5 or self.names_or_places(w) or self.shape(w) >= 0:
             return False
         i = bisect_right(self._sorted_vocabulary, w)
         return i < len(self._sorted_vocabulary) and self._sorted_vocabulary[i].startswith(w)
