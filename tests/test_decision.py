@@ -191,3 +191,11 @@ def test_everyday_words_together_head_a_section_and_one_alone_may_be_a_name(reda
     assert readable("NATIONAL SECURITY COUNCIL: MET TODAY.\nNOTE: OK.").get("NATIONAL SECURITY COUNCIL") == 1.0
     # "Quick" is everyday English and a surname: alone, a label may be a speaker's name
     assert readable("Quick: I'll be late tonight.\nFacilitator: Thanks.").get("Quick") == 0.0
+
+
+def test_a_field_that_names_a_person_opens_no_clinical_reading(redactor):
+    # "stone" is a word of the clinical vocabulary and a surname.
+    text = "REFERRING PHYSICIAN: Stone.\nCC: Headache."
+    _, spans, rows = next(iter(redactor.detector.candidates([text])))
+    readable = {text[s.start:s.end]: row["readable"] for s, row in zip(spans, rows) if s.label == "PERSON"}
+    assert readable == {"Stone": 0.0, "Headache": 1.0}

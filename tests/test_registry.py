@@ -216,6 +216,10 @@ READABLE = {
                   # a sentence opened by a thing of the domain that a surname list also holds
                   ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Alert"),
                   ("NEURO: Alert and oriented x3. Strength was 5/5 throughout.", "Strength"),
+                  # a heading's field opens as a sentence does, and says it is about the domain
+                  ("CC: Headache.\nHX: Fell at home last week.", "Headache"),
+                  ("Lungs:  Clear.\nHeart: Regular rate.", "Clear"),
+                  ("EXAM: Lumbar Spine, two views.", "Spine"),
                   ("My MIL has always been around to babysit.", "MIL"),
                   # a common noun's phrase before a verb of saying, in a line read as caseless
                   ("I went in for my follow up and the front desk lady said I had no appointment.", "lady"),

@@ -87,6 +87,8 @@ class Resources:
     word_prefixes: tuple[str, ...] = ()
     # From this Zipf frequency a word is common English (the names settings' `common_word_zipf`).
     common_word_zipf: float = 3.6
+    # Words of a field's label that say a person fills it ("physician", "attending", "by").
+    person_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -99,7 +101,9 @@ class Resources:
                    config.names.other_languages, config.names.common_noun_names,
                    config.names.frequent_first_names, lex.capital_shorthand,
                    re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None,
-                   tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf)
+                   tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf,
+                   frozenset(w for field in lex.person_fields | lex.list_headers | lex.jobs | lex.offices | lex.titles
+                             for w in field.split()) - lex.abbreviations)
 
     def is_vocabulary(self, word: str) -> bool:
         """A word of the domain's vocabulary: one dozens of unrelated reports use, one built like a
@@ -419,7 +423,8 @@ def row(view: DocView, span: Span, overlapping: list[Span]) -> dict:
                           or (bool(line_upper) and span.label == "PERSON" and len(words) == 1
                               and _after_article(prev, view.doc, words[0]))
                           or _hashtag_phrase(text, span, value, res)
-                          or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled, res)
+                          or _vocabulary_opening(span.label, words, first, nxt, title_stop, titled,
+                                                 _opens_field(text, span, speaker, view), res)
                           or (span.label == "PERSON" and not titled and _only_peoples(raw_words, span, view))),
         "shape_mean": sum(shapes) / len(shapes),
         "shape_min": min(shapes),
@@ -479,14 +484,30 @@ _PREDICATE_TAGS = ("VBD", "VBZ", "VBP", "MD", "CC")
 
 
 def _vocabulary_opening(label: str, words: list[str], first, nxt, title_stop: bool, titled: bool,
-                        res: Resources) -> bool:
+                        opens_field: bool, res: Resources) -> bool:
     """A sentence opened by one word of the domain's vocabulary that no given-name list holds, a verb
     or "and" right after it ("Strength was 5/5", "Alert and oriented"), is about that thing: a
-    surname list may hold the word, but a person would carry a title or a given name there."""
-    return (label == "PERSON" and len(words) == 1 and first is not None and first.is_sent_start
-            and not title_stop and not titled and words[0] in res.domain_vocabulary
-            and words[0] not in res.first_names and nxt is not None and nxt.text.islower()
+    surname list may hold the word, but a person would carry a title or a given name there. A
+    heading's field opens as a sentence does ("CC: Headache.", "Lungs: Clear."), and the heading
+    already says it is about the domain: words of its vocabulary there need no verb."""
+    if label != "PERSON" or titled or not words or any(w in res.first_names for w in words):
+        return False
+    if opens_field:
+        return all(w in res.domain_vocabulary for w in words)
+    return (len(words) == 1 and first is not None and first.is_sent_start and not title_stop
+            and words[0] in res.domain_vocabulary and nxt is not None and nxt.text.islower()
             and nxt.tag_ in _PREDICATE_TAGS)
+
+
+def _opens_field(text: str, span: Span, speaker: tuple[int, int, str] | None, view: DocView) -> bool:
+    """Does the span open the value of a heading's field, after at most words of the domain's
+    vocabulary ("EXAM: Thoracic <span>")? Not where the label names a person ("Attending physician:")."""
+    if not speaker or speaker[2] not in view.heading_labels or span.start < speaker[1]:
+        return False
+    res = view.resources
+    before = text[speaker[1]:span.start].lstrip()
+    return before.startswith(":") and all(w.lower() in res.domain_vocabulary for w in before[1:].split()) \
+        and not any(w in res.person_words for w in speaker[2].split())
 
 
 _CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])")
