@@ -101,7 +101,8 @@ FOUND = {
                             ("Our office: 21/4, Gandhi Marg, near the temple.", "21/4, Gandhi Marg")],
     "street-address": [("Lives at 1420 Oak Street, Apt 3B now.", "1420 Oak Street, Apt 3B"),
                        ("Send it to 12 Banksia Parade, Manly.", "12 Banksia Parade"),
-                       ("WE LIVE OFF 5TH AND MAIN IN DAYTON.", "5TH AND MAIN")],            # in capitals
+                       ("WE LIVE OFF 5TH AND MAIN IN DAYTON.", "5TH AND MAIN"),             # in capitals
+                       ("The shelter van stops on SR 9A by the clinic.", "SR 9A")],
     "handle": [("Her IG is @tina_rides now.", "@tina_rides"), ("thanks u/quietriver_88 for this", "u/quietriver_88"),
                ("RT quietriver_88 : see you at group", "quietriver_88")],      # a retweet's handle without "@"
     "facility": [("She stays at Harbor Light Shelter.", "Harbor Light Shelter")],
@@ -246,6 +247,7 @@ READABLE = {
     "postcode-digits": [("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "HE HAD"),
                         ("IN FEBRUARY OF 1988 HE HAD A BIOPSY. GIVEN 1500 ML LR.", "1500 ML")],
     "street-address": [("ON 7/4/95 HE DEVELOPED FIRST DEGREE AV BLOCK.", "HE DEVELOPED"),
+                       ("CV: SR 80S, SBP 110S. TOL TF.", "SR 80S"),                    # sinus rhythm in the 80s
                        ("the ice on 3/12/21 back rd was bad", "back rd"),
                        # a street's name never runs on past a full stop into the next sentence
                        ("WILL MOVE TO 4 WEST WHEN BED OPENS. PT AGREES.", "BED OPENS")],
