@@ -209,6 +209,9 @@ READABLE = {
                      ("HX CHF, AFIB, DM2. CULTURES SENT, ON VANC.", "VANC"),
                      ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "REG DIET"),
                      ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "POSS"),
+                     # a unit of measure after its number
+                     ("ID: VANCO 1 GM Q12. FENTANYL 100 MCG/HR.", "GM"),
+                     ("Neuro: Sedated on propofol 30mcg/kg/min, RASS -2. Opens eyes to voice, MAE.", "min"),
                      # clinical words in capitals, beside a name that is still found
                      ("CC: WEAKNESS AND DIFFICULTY WALKING.\nHX: SEEN BY DR. OKAFOR, PROGRESSIVE UNSTEADINESS.",
                       "PROGRESSIVE UNSTEADINESS")],

@@ -13,6 +13,7 @@ from redact.resolve import (
     WordSense,
     cut_around_web_forms,
     cut_glued_words,
+    cut_quantities,
     drop_eponyms,
     drop_methods,
     drop_offices,
@@ -228,6 +229,24 @@ def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kep
     spans = drop_eponyms(text, [Span(start, start + len(name), label)], EPONYMS)
     assert bool(spans) == kept
     assert drop_eponyms(text, [Span(start, start + len(name), label)], EPONYMS, is_rule=lambda s: True)
+
+
+MEASURES = WordSense(is_measure={"gm", "kg", "mcg", "min", "ml"}.__contains__)
+
+
+@pytest.mark.parametrize("text, found, left", [
+    ("VANCO 1 GM Q12 AND SPIRIVA", "VANCO 1 GM Q12", ["VANCO", "Q12"]),
+    ("PROPOFOL 20 MCG/KG/MIN", "MCG/KG/MIN", []),         # its number stands before the span
+    ("EBL 1500 ML.", "ML", []),
+    ("Mary Ellen 2 Smith", "Mary Ellen 2 Smith", ["Mary Ellen 2 Smith"]),   # a number alone is no dose
+    ("ASPIRIN 81 GM AND PLAVIX", "ASPIRIN 81 GM AND PLAVIX", ["ASPIRIN", "AND PLAVIX"]),
+])
+def test_a_dose_or_a_reading_is_part_of_no_name(text, found, left):
+    start = text.index(found)
+    spans = cut_quantities(text, [Span(start, start + len(found), "PERSON")], MEASURES)
+    assert [text[s.start:s.end] for s in spans] == left
+    assert cut_quantities(text, [Span(start, start + len(found), "AGE")], MEASURES) == [
+        Span(start, start + len(found), "AGE")]
 
 
 def test_recase_keeps_offsets_and_only_caseless_lines():

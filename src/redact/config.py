@@ -117,6 +117,7 @@ class Lexicon(_Strict):
     name_lead_words: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
     capital_shorthand: frozenset[str] = frozenset()
     clinical_endings: frozenset[str] = frozenset()
     word_suffixes: frozenset[str] = frozenset()
@@ -128,8 +129,8 @@ class Lexicon(_Strict):
                      "not_names", "person_fields", "place_fields", "generic_place_words", "facility_words",
                      "person_verbs", "medications", "fillers", "offices", "office_modifiers", "jobs",
                      "compass_points", "eponym_heads", "eponym_conditions", "exam_findings", "name_type_words",
-                     "name_lead_words", "methods", "units", "capital_shorthand", "clinical_endings", "score_words",
-                     "grade_heads", "word_suffixes", "word_prefixes", *CUE_WORD_LISTS,
+                     "name_lead_words", "methods", "units", "measures", "capital_shorthand", "clinical_endings",
+                     "score_words", "grade_heads", "word_suffixes", "word_prefixes", *CUE_WORD_LISTS,
                      mode="before")
     @classmethod
     def _lower(cls, words: list[str]) -> frozenset[str]:

@@ -55,6 +55,7 @@ class WordSense:
     is_name_particle: Callable[[str], bool] = lambda word: False
     is_method: Callable[[str], bool] = lambda word: False
     is_unit: Callable[[str], bool] = lambda word: False
+    is_measure: Callable[[str], bool] = lambda word: False
     is_vocabulary: Callable[[str], bool] = lambda word: False
     is_ordinary: Callable[[str], bool] = lambda word: False
     is_foreign_word: Callable[[str], bool] = lambda word: False
@@ -453,6 +454,37 @@ def is_placeholder_number(value: str) -> bool:
     digits = [int(c) for c in value if c.isdigit()]
     return len(digits) >= 5 and not re.search(r"[^\d\s().-]", value) \
         and all(b == (a + 1) % 10 for a, b in zip(digits, digits[1:]))
+
+
+# A number (or a range of them) and the unit after it, units joined by "/" ("20 MCG/KG/MIN").
+_QUANTITY = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:[ \t]?-[ \t]?\d+(?:[.,]\d+)?)?[ \t]?"
+                       r"([^\W\d_]+(?:/[^\W\d_]+)*)(?!\w)")
+_NAME_CHAR = re.compile(r"\w")
+
+
+def cut_quantities(text: str, spans: Iterable[Span], words: WordSense,
+                   is_rule: Callable[[Span], bool] = lambda span: False) -> list[Span]:
+    """A dose or a reading, a number and its unit of measure ("2 GM", "82 KG"), is part of no
+    name, and a unit after its number is none: in capitals a case-restoring NER reads "GM" as a
+    firm. A person, place or organisation loses it; what is left on either side stays."""
+    out = []
+    for span in spans:
+        if span.label not in NAME_LABELS or is_rule(span):
+            out.append(span)
+            continue
+        # From a little before the span: its number may stand just before it ("1500 ML").
+        cuts = [m.span() for m in _QUANTITY.finditer(text, max(0, span.start - 12), span.end)
+                if m.end() > span.start and all(words.is_measure(u.lower()) for u in m.group(1).split("/"))]
+        if not cuts:
+            out.append(span)
+            continue
+        pos = span.start
+        for cut_start, cut_end in [*cuts, (span.end, span.end)]:
+            piece = [m.start() for m in _NAME_CHAR.finditer(text, pos, min(cut_start, span.end))]
+            if piece and any(c.isalpha() for c in text[piece[0]:piece[-1] + 1]):
+                out.append(Span(piece[0], piece[-1] + 1, span.label, span.score, span.source))
+            pos = max(pos, cut_end)
+    return out
 
 
 def drop_placeholders(text: str, spans: Iterable[Span], words: WordSense,
@@ -943,7 +975,8 @@ def resolve(text: str, spans: Iterable[Span], words: WordSense, propagate_min_sc
     """Spans as written out: whole tokens, non-overlapping, every mention of a seen identifier,
     the text's lines, columns and punctuation kept."""
     # Methods before people are split: "Acceptance and Commitment Therapy" is one title.
-    spans = drop_methods(text, take_attached_times(text, split_at_breaks(text, spans)), words, is_rule)
+    spans = cut_quantities(text, split_at_breaks(text, spans), words, is_rule)
+    spans = drop_methods(text, take_attached_times(text, spans), words, is_rule)
     spans = drop_repeated_word_names(text, split_people(text, spans), is_rule)
     spans = trim_lower_case_edges(text, cut_glued_words(text, spans, words, is_rule), words, is_rule)
     spans = drop_eponyms(text, drop_offices(text, spans, words, is_rule), words, is_rule)

@@ -181,7 +181,7 @@ class Detector:
             is_age_number=is_age_number, is_name_type_word=lex.name_type_words.__contains__,
             is_name_lead_word=lex.name_lead_words.__contains__, is_facility_word=lex.facility_words.__contains__,
             is_name_particle=lex.name_particles.__contains__, is_method=_singular_in(lex.methods),
-            is_unit=_singular_in(lex.units), is_vocabulary=self._is_domain_word,
+            is_unit=_singular_in(lex.units), is_measure=lex.measures.__contains__, is_vocabulary=self._is_domain_word,
             is_ordinary=self._is_ordinary, is_foreign_word=self.resources.is_foreign,
             is_credential=lambda word: word in lex.abbreviations or word in lex.jobs or word in lex.titles)
         decision = self.config.decision and models_dir() / self.config.decision
