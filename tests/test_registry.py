@@ -47,7 +47,10 @@ FOUND = {
                      ("Okonkwo Spoke to reporters after the match.", "Okonkwo"),
                      ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield"),  # a name in a hashtag
                      ("WE WATCHED THE FARMER FIX THE FENCE, THEN THE RCMP CAME.", "RCMP")],  # an acronym after "the"
-    "known-organizations": [("She got the job at Walgreens on Main.", "Walgreens"),
+    # in capitals an organisation's own word, or common words only, keep a clinical-sounding name one
+    "known-organizations": [("ADMITTED TO LUMBAR SPINE ASSOCIATES FOR REHAB.", "LUMBAR SPINE ASSOCIATES"),
+                            ("PT WENT TO MAPLE RIDGE AFTER DISCHARGE, WORKS AT SILVER LAKE FOODS.", "MAPLE RIDGE"),
+                            ("She got the job at Walgreens on Main.", "Walgreens"),
                             ("Will the Liberals fund the warmline?", "Liberals")],  # parties are organisations
     "age": [("A 34-year-old woman came in.", "34"), ("He was aged forty-five when it started.", "forty-five"),
             ("Her three-year-old starts nursery soon.", "three"),                  # an age in words
@@ -209,6 +212,8 @@ READABLE = {
                      ("HX CHF, AFIB, DM2. CULTURES SENT, ON VANC.", "VANC"),
                      ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "REG DIET"),
                      ("GI: TOL REG DIET. PLAN: POSS TRANSFER TO REHAB.", "POSS"),
+                     # an organisation in capitals made of clinical words, one of them no common word
+                     ("RESP: ON 2L NP, SATS 95-98%. IS 750. STRONG NONPROD COUGH. CPT BY RT.", "NONPROD"),
                      # a unit of measure after its number
                      ("ID: VANCO 1 GM Q12. FENTANYL 100 MCG/HR.", "GM"),
                      ("Neuro: Sedated on propofol 30mcg/kg/min, RASS -2. Opens eyes to voice, MAE.", "min"),

@@ -89,6 +89,8 @@ class Resources:
     common_word_zipf: float = 3.6
     # Words of a field's label that say a person fills it ("physician", "attending", "by").
     person_words: frozenset[str] = frozenset()
+    # Words that say a name is an organisation's ("hospital", "center", "inc").
+    organisation_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: DetectionConfig) -> Resources:
@@ -103,7 +105,8 @@ class Resources:
                    re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None,
                    tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf,
                    frozenset(w for field in lex.person_fields | lex.list_headers | lex.jobs | lex.offices | lex.titles
-                             for w in field.split()) - lex.abbreviations)
+                             for w in field.split()) - lex.abbreviations,
+                   lex.facility_words | lex.name_type_words)
 
     def is_vocabulary(self, word: str) -> bool:
         """A word of the domain's vocabulary: one dozens of unrelated reports use, one built like a
@@ -449,10 +452,11 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
     """Text that stays readable (decide.py): every word shorthand, a drug, a filler or a role
     (shorthand that is also a name, "MAE", only as shorthand is written: in capitals); a name in a
     heading (a line's label before its colon made of the domain's vocabulary, "LABORATORY DATA:"); or,
-    on a line in capitals and after no title, a person or place made of the clinical vocabulary,
-    shorthand, drugs and names reports write in lower case ("GLENOID LABRUM TEAR", "SACRAL DECUB",
-    "BURNS", "CHIN"), where case cannot mark a name, unless a word is also a frequent given name
-    ("FRANK"; an organisation's generic words, "Professional Association", are not)."""
+    on a line in capitals and after no title, a person, place or organisation made of the clinical
+    vocabulary, shorthand, drugs and names reports write in lower case ("GLENOID LABRUM TEAR",
+    "SACRAL DECUB", "BURNS", "STRONG NONPROD COUGH"), where case cannot mark a name, unless a word is
+    also a frequent given name ("FRANK"; an organisation's generic words, "Professional Association",
+    are not)."""
     if not content:
         return False
 
@@ -465,7 +469,12 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
             shorthand(w) or w in res.medications or w in res.fillers or w in res.roles
             or ("-" in w and all(shorthand(p) for p in w.split("-"))) for w in content):
         return True
-    return caps_untitled and label in _PERSON_OR_PLACE and all(
+    # An organisation's own word ("STROKE CENTER", "SPINE ASSOCIATES") says it is one; one made of
+    # common words only ("SILVER FALLS", "<surname> RECOMMENDATIONS") may be named so.
+    if not caps_untitled or not (label in _PERSON_OR_PLACE or label == "ORGANIZATION" and not any(
+            w in res.organisation_words for w in content) and any(_zipf(w) < res.common_word_zipf for w in content)):
+        return False
+    return all(
         (res.is_vocabulary(w) or res.is_shortened_term(w) or w in res.common_noun_names or w in res.abbreviations
          or w in res.medications) and w not in res.frequent_first_names for w in content)
 
