@@ -142,6 +142,11 @@ READABLE = {
             ("THE UPPER POLE WAS FREED FROM BERRY'S LIGAMENT ON BOTH SIDES.", "BERRY"),
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Racz"),   # a noun between
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Roth"),
+            # drains, drills, kits and ointments are named for their makers too
+            ("A 15 FR BLAKE DRAIN WAS LEFT IN THE WOUND.", "BLAKE"),
+            ("The bone was shaped with the Midas Rex drill.", "Midas Rex"),
+            ("Grip was 20 kg on Jamar dynamometry.", "Jamar"),
+            ("Apply Biofreeze ointment to the neck twice daily.", "Biofreeze"),
             ("Wrists: positive Phalen's test on the right, negative Tinel.", "Phalen"),   # a sign or test
             ("She was fitted with a Boston brace at fourteen.", "Boston"),       # a place names a device
             # a condition named by its eponym alone
