@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from redact.detect.decide import decided, trim_rejected_edges
+from redact.detect.decide import decided
 from redact.spans import Span
 
 TEXT = "faith r said hi to Grad C and Mm-hmm on 4/9"
@@ -40,31 +40,6 @@ def test_rules_stay_and_readable_words_go_unless_a_rule_found_them():
 def test_numbers_are_never_readable_words():
     spans = [_span("4/9", "DATE")]
     assert decided(TEXT, spans, [0.9], {}, 0.5, readable=[True]) == [True]
-
-
-def _trimmed(text: str, spans: list[Span], probs: list[float], keep: list[bool], rules: list[bool] | None = None):
-    plain = {"Spoke", "Watch", "Union"}.__contains__
-    out = trim_rejected_edges(text, spans, probs, keep, rules or [False] * len(spans), {"PERSON": 0.5}, 0.5, plain)
-    return [text[s.start:s.end] for s in out]
-
-
-def test_a_kept_name_ends_before_a_plain_word_the_decision_kept_out_alone():
-    text = "Okonkwo Spoke to reporters"
-    spans = [Span(0, 13, "PERSON"), Span(0, 7, "PERSON"), Span(8, 13, "PERSON")]
-    assert _trimmed(text, spans, [0.6, 0.9, 0.1], [True, True, False]) == ["Okonkwo", "Okonkwo"]
-
-
-def test_edges_stay_when_kept_alone_not_plain_found_by_a_rule_or_an_organisation():
-    text = "Watch Okonkwo at the Union"
-    whole, watch = Span(0, 13, "PERSON"), Span(0, 5, "PERSON")
-    assert _trimmed(text, [whole, watch], [0.9, 0.6], [True, True]) == ["Watch Okonkwo", "Watch"]
-    # the decision judged the word alone, but it is no plain English ("Okonkwo" kept out alone)
-    assert _trimmed(text, [whole, Span(6, 13, "PERSON")], [0.9, 0.1], [True, False]) == ["Watch Okonkwo"]
-    assert _trimmed(text, [whole, watch], [0.9, 0.1], [True, False], [True, False]) == ["Watch Okonkwo"]
-    org = Span(14, 26, "ORGANIZATION")
-    assert _trimmed(text, [org, Span(21, 26, "PERSON")], [0.9, 0.1], [True, False]) == ["at the Union"]
-    # one word is always left
-    assert _trimmed(text, [Span(0, 5, "PERSON")], [0.9], [True]) == ["Watch"]
 
 
 @pytest.fixture(scope="module")

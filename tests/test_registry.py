@@ -44,7 +44,6 @@ FOUND = {
                ("ok so my cousin moved to phoenix last yr", "phoenix")],
     "rows": [("date|name|zip\n7/15|Joost|34712\n7/22|May Larrea|85148", "34712")],
     "proper-nouns": [("i'll meet u at tampines mrt later", "tampines"),
-                     ("Okonkwo Spoke to reporters after the match.", "Okonkwo"),
                      ("Loved the premiere last night #DanaWhitfield", "DanaWhitfield"),  # a name in a hashtag
                      ("WE WATCHED THE FARMER FIX THE FENCE, THEN THE RCMP CAME.", "RCMP")],  # an acronym after "the"
     # in capitals an organisation's own word, or common words only, keep a clinical-sounding name one
@@ -155,8 +154,7 @@ READABLE = {
             ("Living with Crohn's is exhausting some weeks.", "Crohn"),
             # a scraped profile's credential run into its next field
             ("Therapist (Dana Whitfield, NCCBilingual Counselor, NCC):\nThat sounds hard.", "NCCBilingual")],
-    "proper-nouns": [("Okonkwo Spoke to reporters after the match.", "Spoke"),    # a word kept out alone
-                     ("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
+    "proper-nouns": [("RESP: LS CLEAR. NEURO: A&O X3. ABD SOFT. CONT LASIX, FOLEY PATENT.", "LASIX"),
                      # intensive-care shorthand, some of it also a name list's ("LUE", "MI")
                      ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "NC"),
                      ("RESP: ON 4L NC, RSBI 45, SBT IN AM. CV: ST 110S ON LEVO.", "RSBI"),

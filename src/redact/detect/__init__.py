@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.config import DetectionConfig, load_detection_config, models_dir
 from redact.detect import evidence
-from redact.detect.decide import Decision, trim_rejected_edges
+from redact.detect.decide import Decision
 from redact.detect.evidence import EVERYDAY_ZIPF
 from redact.nlp import PreloadedSpacyNlpEngine, load_spacy, resolve_model_name, use_offline_public_suffix_list
 from redact.policy import Policy, load_policy
@@ -370,10 +370,8 @@ class Detector:
         spans = expand_to_tokens(text, spans)
         rules = [self.is_rule(s) for s in spans]
         keep, probs = self.decision.keep(text, spans, rows, rules)
-        scored = [Span(s.start, s.end, s.label, max(float(p), s.score) if rule else float(p), s.source)
-                  for s, p, rule in zip(spans, probs, rules)]
-        return trim_rejected_edges(text, scored, probs, keep, rules, self.decision.thresholds,
-                                   self.decision.default_threshold, self._is_common_non_name)
+        return [Span(s.start, s.end, s.label, max(float(p), s.score) if rule else float(p), s.source)
+                for s, p, k, rule in zip(spans, probs, keep, rules) if k]
 
     def detect(self, texts: Iterable[str]) -> Iterator[list[Span]]:
         """Resolved spans per text, in order, counted under the policy."""

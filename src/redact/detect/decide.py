@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -75,37 +73,6 @@ def decided(text: str, spans: list, probs, thresholds: dict[str, float], default
                 keep[i] = True
                 break
     return keep
-
-
-def trim_rejected_edges(text: str, spans: list, probs, keep: list[bool], rules: list[bool],
-                        thresholds: dict[str, float], default: float, is_plain: Callable[[str], bool]) -> list:
-    """The kept spans, each person ending before a first or last word that the decision, judging
-    that word alone, kept out and that is plain English no name list holds: a verb or an oath a
-    headline or a chat capitalised beside a name ("<Verb> <Name>") is not part of it (an
-    organisation's name is made of such words). The words of a run are
-    candidates of their own (recognizers/proper_nouns.py), so the model's own reading decides.
-    What a rule found stays as found."""
-    rejected = {(s.start, s.end) for s, p, k in zip(spans, probs, keep)
-                if not k and p < thresholds.get(s.label, default)}
-    out = []
-    for s, k, rule in zip(spans, keep, rules):
-        if not k:
-            continue
-        if rule or s.label != "PERSON":
-            out.append(s)
-            continue
-        words = [m.span() for m in WORD.finditer(text, s.start, s.end)]
-        first, last = 0, len(words)
-        while last - first > 1 and words[first] in rejected and is_plain(text[slice(*words[first])]):
-            first += 1
-        while last - first > 1 and words[last - 1] in rejected and is_plain(text[slice(*words[last - 1])]):
-            last -= 1
-        if (first, last) == (0, len(words)):
-            out.append(s)
-        else:
-            out.append(replace(s, start=words[first][0] if first else s.start,
-                               end=words[last - 1][1] if last < len(words) else s.end))
-    return out
 
 
 def _has_number(value: str) -> bool:
