@@ -177,6 +177,10 @@ READABLE = {
                      # nursing shorthand: a stimulus, amounts, wall suction
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "STIM"),
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "AMTS"),
+                     # nursing assessment shorthand in a note written in mixed case
+                     ("GI: Abd soft, NT/ND, +BS. Skin: incision OTA, no drainage.", "BS"),
+                     ("GI: Abd soft, NT/ND, +BS. Skin: incision OTA, no drainage.", "OTA"),
+                     ("CV: Chest tubes x2 to -20 sxn, draining scant serosang, no air leak.", "serosang"),
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # a drug's release after its name
                      ("MEDICATIONS: Wellbutrin XL 450 mg daily, Ritalin 60 mg daily.", "XL"),
@@ -284,6 +288,7 @@ READABLE = {
             ("I was one of the first to arrive.", "one"),
             ("Her three-year-old starts nursery soon.", "year-old")],               # the unit stays
     "id-number": [("SBP 110-130 overnight, HR 80-90S.", "110-130"),                 # ranges of readings
+                  ("RESP: ORALLY INTUBATED, AC 500X14, PEEP 8, FIO2 50%.", "500X14"),   # a setting, volume x rate
                   ("MG 1.6, 2GM MGSO4 IV GIVEN. HCO3 19, NAHCO3 PO.", "MGSO4"),         # salts' formulas
                   ("MG 1.6, 2GM MGSO4 IV GIVEN. HCO3 19, NAHCO3 PO.", "NAHCO3"),
                   ("NEURO: A&OX2-3, TREMULOUS.", "OX2-3"),                          # orientation
