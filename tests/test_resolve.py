@@ -231,7 +231,7 @@ def test_a_name_before_a_device_or_condition_is_an_eponym(text, name, label, kep
     assert drop_eponyms(text, [Span(start, start + len(name), label)], EPONYMS, is_rule=lambda s: True)
 
 
-MEASURES = WordSense(is_measure={"gm", "kg", "mcg", "min", "ml"}.__contains__)
+MEASURES = WordSense(is_measure={"g", "gm", "kg", "mcg", "min", "ml"}.__contains__)
 
 
 @pytest.mark.parametrize("text, found, left", [
@@ -239,6 +239,8 @@ MEASURES = WordSense(is_measure={"gm", "kg", "mcg", "min", "ml"}.__contains__)
     ("PROPOFOL 20 MCG/KG/MIN", "MCG/KG/MIN", []),         # its number stands before the span
     ("EBL 1500 ML.", "ML", []),
     ("Mary Ellen 2 Smith", "Mary Ellen 2 Smith", ["Mary Ellen 2 Smith"]),   # a number alone is no dose
+    ("4/8/2026\tG. Okafor\tGroup", "G. Okafor", ["G. Okafor"]),      # a date's cell, then an initial
+    ("2 G. Okafor joined", "G. Okafor", ["G. Okafor"]),
     ("ASPIRIN 81 GM AND PLAVIX", "ASPIRIN 81 GM AND PLAVIX", ["ASPIRIN", "AND PLAVIX"]),
 ])
 def test_a_dose_or_a_reading_is_part_of_no_name(text, found, left):

@@ -456,9 +456,10 @@ def is_placeholder_number(value: str) -> bool:
         and all(b == (a + 1) % 10 for a, b in zip(digits, digits[1:]))
 
 
-# A number (or a range of them) and the unit after it, units joined by "/" ("20 MCG/KG/MIN").
-_QUANTITY = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:[ \t]?-[ \t]?\d+(?:[.,]\d+)?)?[ \t]?"
-                       r"([^\W\d_]+(?:/[^\W\d_]+)*)(?!\w)")
+# A number (or a range of them) and the unit after it, units joined by "/" ("20 MCG/KG/MIN"); not
+# across a tab (a table's next cell), nor a letter with a full stop (an initial: "2026<tab>G. <name>").
+_QUANTITY = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:[ ]?-[ ]?\d+(?:[.,]\d+)?)?[ ]?"
+                       r"([^\W\d_]+(?:/[^\W\d_]+)*)(?!\w)(?<!\b\w(?=\.))")
 _NAME_CHAR = re.compile(r"\w")
 
 
