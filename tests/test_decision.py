@@ -195,7 +195,7 @@ def test_everyday_words_together_head_a_section_and_one_alone_may_be_a_name(reda
 
 def test_a_field_that_names_a_person_opens_no_clinical_reading(redactor):
     # "stone" is a word of the clinical vocabulary and a surname.
-    text = "REFERRING PHYSICIAN: Stone.\nCC: Headache."
+    text = "REFERRING PHYSICIAN: Stone.\nCC: Headache.\nLungs:  Clear."
     _, spans, rows = next(iter(redactor.detector.candidates([text])))
     readable = {text[s.start:s.end]: row["readable"] for s, row in zip(spans, rows) if s.label == "PERSON"}
-    assert readable == {"Stone": 0.0, "Headache": 1.0}
+    assert readable["Stone"] == 0.0 and readable["Clear"] == 1.0

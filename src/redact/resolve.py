@@ -460,7 +460,6 @@ def is_placeholder_number(value: str) -> bool:
 # across a tab (a table's next cell), nor a letter with a full stop (an initial: "2026<tab>G. <name>").
 _QUANTITY = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:[ ]?-[ ]?\d+(?:[.,]\d+)?)?[ ]?"
                        r"([^\W\d_]+(?:/[^\W\d_]+)*)(?!\w)(?<!\b\w(?=\.))")
-_NAME_CHAR = re.compile(r"\w")
 
 
 def cut_quantities(text: str, spans: Iterable[Span], words: WordSense,
@@ -481,7 +480,7 @@ def cut_quantities(text: str, spans: Iterable[Span], words: WordSense,
             continue
         pos = span.start
         for cut_start, cut_end in [*cuts, (span.end, span.end)]:
-            piece = [m.start() for m in _NAME_CHAR.finditer(text, pos, min(cut_start, span.end))]
+            piece = [m.start() for m in _WORD_CHAR.finditer(text, pos, min(cut_start, span.end))]
             if piece and any(c.isalpha() for c in text[piece[0]:piece[-1] + 1]):
                 out.append(Span(piece[0], piece[-1] + 1, span.label, span.score, span.source))
             pos = max(pos, cut_end)

@@ -105,7 +105,7 @@ class Resources:
                    re.compile(f"(?:{'|'.join(sorted(lex.clinical_endings))})s?$") if lex.clinical_endings else None,
                    tuple(sorted(lex.word_suffixes)), tuple(sorted(lex.word_prefixes)), config.names.common_word_zipf,
                    frozenset(w for field in lex.person_fields | lex.list_headers | lex.jobs | lex.offices | lex.titles
-                             for w in field.split()) - lex.abbreviations,
+                             for w in field.split()),
                    lex.facility_words | lex.name_type_words)
 
     def is_vocabulary(self, word: str) -> bool:
