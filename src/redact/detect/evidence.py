@@ -497,7 +497,7 @@ def _vocabulary_opening(label: str, words: list[str], first, nxt, title_stop: bo
     """A sentence opened by one word of the domain's vocabulary that no given-name list holds, a verb
     or "and" right after it ("Strength was 5/5", "Alert and oriented"), is about that thing: a
     surname list may hold the word, but a person would carry a title or a given name there. A
-    heading's field opens as a sentence does ("CC: Headache.", "Lungs: Clear."), and the heading
+    heading's field opens as a sentence does ("Lungs: Clear.", "EXAM: Lumbar Spine"), and the heading
     already says it is about the domain: words of its vocabulary there need no verb."""
     if label != "PERSON" or titled or not words or any(w in res.first_names for w in words):
         return False
