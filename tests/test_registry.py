@@ -149,7 +149,7 @@ READABLE = {
             ("THE UPPER POLE WAS FREED FROM BERRY'S LIGAMENT ON BOTH SIDES.", "BERRY"),
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Racz"),   # a noun between
             ("A Racz tunnel catheter was placed; no Roth spots were seen.", "Roth"),
-            # drains, drills, kits and ointments are named for their makers too
+            # drains, drills, ointments and dynamometers are named for their makers too
             ("A 15 FR BLAKE DRAIN WAS LEFT IN THE WOUND.", "BLAKE"),
             ("The bone was shaped with the Midas Rex drill.", "Midas Rex"),
             ("Grip was 20 kg on Jamar dynamometry.", "Jamar"),
@@ -185,9 +185,9 @@ READABLE = {
                      # nursing shorthand: a stimulus, amounts, wall suction
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "STIM"),
                      ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "AMTS"),
+                     ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # nursing shorthand in a note written in mixed case
                      ("CV: Chest tubes x2 to -20 sxn, draining scant serosang, no air leak.", "serosang"),
-                     ("NEURO: MAE TO PAINFUL STIM. RESP: SXN'D FOR MOD AMTS. GI: OGT TO LCWS.", "LCWS"),
                      # a drug's release after its name
                      ("MEDICATIONS: Wellbutrin XL 450 mg daily, Ritalin 60 mg daily.", "XL"),
                      # a rare word built from a common one
