@@ -228,6 +228,9 @@ class DocView:
         self.speaker_counts = labels
         # Judged once per label, not once per candidate inside it.
         self.heading_labels = {label for label in labels if _is_heading(label, resources)}
+        # Headings whose field holds the domain's words, not a person ("Attending physician:", "CC:").
+        self.content_labels = {label for label in self.heading_labels
+                               if not any(w in resources.person_words for w in label.split())}
         lowered = [t.lower_ for t in doc if t.is_alpha]
         self.word_counts = Counter(lowered)
         self.capitalised_counts = Counter(t.lower_ for t in doc if t.is_alpha and self.text[t.idx].isupper()
@@ -469,14 +472,19 @@ def _readable(words: list[str], content: list[str], label: str, caps_untitled: b
             shorthand(w) or w in res.medications or w in res.fillers or w in res.roles
             or ("-" in w and all(shorthand(p) for p in w.split("-"))) for w in content):
         return True
-    # An organisation's own word ("STROKE CENTER", "SPINE ASSOCIATES") says it is one; one made of
-    # common words only ("SILVER FALLS", "<surname> RECOMMENDATIONS") may be named so.
-    if not caps_untitled or not (label in _PERSON_OR_PLACE or label == "ORGANIZATION" and not any(
-            w in res.organisation_words for w in content) and any(_zipf(w) < res.common_word_zipf for w in content)):
-        return False
-    return all(
+    return caps_untitled and _may_be_report_words(label, content, res) and all(
         (res.is_vocabulary(w) or res.is_shortened_term(w) or w in res.common_noun_names or w in res.abbreviations
          or w in res.medications) and w not in res.frequent_first_names for w in content)
+
+
+def _may_be_report_words(label: str, content: list[str], res: Resources) -> bool:
+    """May a span of this label be made of a report's own words? A person or a place may; an
+    organisation only where no word of it says it is one ("STROKE CENTER", "SPINE ASSOCIATES") and
+    not every word is common English, as a place or a review may be named ("SILVER FALLS")."""
+    if label in _PERSON_OR_PLACE:
+        return True
+    return label == "ORGANIZATION" and not any(w in res.organisation_words for w in content) \
+        and any(_zipf(w) < res.common_word_zipf for w in content)
 
 
 def _only_peoples(raw_words: list[str], span: Span, view) -> bool:
@@ -511,12 +519,10 @@ def _vocabulary_opening(label: str, words: list[str], first, nxt, title_stop: bo
 def _opens_field(text: str, span: Span, speaker: tuple[int, int, str] | None, view: DocView) -> bool:
     """Does the span open the value of a heading's field, after at most words of the domain's
     vocabulary ("EXAM: Thoracic <span>")? Not where the label names a person ("Attending physician:")."""
-    if not speaker or speaker[2] not in view.heading_labels or span.start < speaker[1]:
+    if not speaker or speaker[2] not in view.content_labels or span.start < speaker[1]:
         return False
-    res = view.resources
     before = text[speaker[1]:span.start].lstrip()
-    return before.startswith(":") and all(w.lower() in res.domain_vocabulary for w in before[1:].split()) \
-        and not any(w in res.person_words for w in speaker[2].split())
+    return before.startswith(":") and all(w.lower() in view.resources.domain_vocabulary for w in before[1:].split())
 
 
 _CAMEL_WORD = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])")
